@@ -1,0 +1,157 @@
+package dev.linkwatch.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.options.PipelineOptionsReflector;
+
+/**
+ * Turns the YAML config file and the command line into one set of Beam options: the file's keys are
+ * the options' names, and a value on the command line wins over the same key in the file. Unknown keys
+ * fail at start, naming the key and the closest known one.
+ */
+public final class ConfigFile {
+  private ConfigFile() {}
+
+  /** Builds validated options from {@code args}, reading {@code --config=FILE} when present. */
+  public static LinkwatchOptions parse(String... args) {
+    Map<String, String> cli = toMap(List.of(args));
+    Map<String, String> merged = new LinkedHashMap<>();
+    String config = cli.get("config");
+    if (config != null) {
+      merged.putAll(readYaml(Path.of(config)));
+    }
+    merged.putAll(cli);
+    List<String> beamArgs = new ArrayList<>();
+    merged.forEach((k, v) -> beamArgs.add(v == null ? "--" + k : "--" + k + "=" + v));
+    PipelineOptionsFactory.register(LinkwatchOptions.class);
+    try {
+      return PipelineOptionsFactory.fromArgs(beamArgs.toArray(String[]::new))
+          .withValidation()
+          .as(LinkwatchOptions.class);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(oneLine(e.getMessage()), e);
+    }
+  }
+
+  static Map<String, String> readYaml(Path file) {
+    JsonNode root;
+    try {
+      root = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(file));
+    } catch (IOException e) {
+      throw new ConfigException("config " + file + ": cannot read: " + oneLine(e.getMessage()), e);
+    }
+    Map<String, String> values = new LinkedHashMap<>();
+    if (root == null || root.isNull() || root.isMissingNode()) {
+      return values;
+    }
+    if (!root.isObject()) {
+      throw new ConfigException("config " + file + ": must be a mapping of option names to values");
+    }
+    Set<String> known = knownKeys();
+    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String key = e.getKey();
+      if (!known.contains(key)) {
+        throw new ConfigException(
+            "config " + file + ": unknown key '" + key + "'" + suggestion(key, known));
+      }
+      JsonNode v = e.getValue();
+      if (v.isArray()) {
+        List<String> items = new ArrayList<>();
+        v.forEach(
+            item -> {
+              if (!item.isValueNode()) {
+                throw new ConfigException(
+                    "config " + file + ": key '" + key + "' must be a list of plain values");
+              }
+              items.add(item.asText());
+            });
+        values.put(key, String.join(",", items));
+      } else if (v.isValueNode()) {
+        values.put(key, v.isNull() ? "" : v.asText());
+      } else {
+        throw new ConfigException(
+            "config " + file + ": key '" + key + "' must be a value or a list, not a mapping");
+      }
+    }
+    return values;
+  }
+
+  /** Every option name Beam and linkwatch know, so config files are checked as strictly as flags. */
+  static Set<String> knownKeys() {
+    Set<String> keys = new TreeSet<>();
+    PipelineOptionsFactory.register(LinkwatchOptions.class);
+    for (var property :
+        PipelineOptionsReflector.getOptionSpecs(LinkwatchOptions.class, true)) {
+      keys.add(property.getName());
+    }
+    return keys;
+  }
+
+  private static Map<String, String> toMap(List<String> args) {
+    Map<String, String> map = new LinkedHashMap<>();
+    for (String arg : args) {
+      if (!arg.startsWith("--")) {
+        throw new ConfigException("unexpected argument '" + arg + "': options look like --name=value");
+      }
+      int eq = arg.indexOf('=');
+      String key = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
+      String value = eq < 0 ? null : arg.substring(eq + 1);
+      // Repeated list flags (--whitelist=a --whitelist=b) accumulate, as Beam's own parser does.
+      map.merge(key, value, (a, b) -> a == null ? b : b == null ? a : a + "," + b);
+    }
+    return map;
+  }
+
+  private static String suggestion(String key, Set<String> known) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String k : known) {
+      int d = distance(key.toLowerCase(), k.toLowerCase());
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = k;
+      }
+    }
+    return best != null && bestDistance <= 3 ? " (did you mean '" + best + "'?)" : "";
+  }
+
+  private static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+
+  static String oneLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
+  }
+}

@@ -1,0 +1,120 @@
+package dev.linkwatch.pipeline;
+
+import dev.linkwatch.transforms.OutputRecord;
+import dev.linkwatch.transforms.SourceRecord;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.TextIO;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PDone;
+import org.apache.beam.sdk.values.TypeDescriptors;
+
+/**
+ * File mode: JSON Lines in (one tweet per line, read as raw bytes), {@code matched.jsonl}, {@code
+ * unmatched.jsonl} and {@code errors.jsonl} out. A line's coordinates are the file name as topic,
+ * partition 0 and the 1-based line number as offset, so error records point at the line to fix.
+ */
+public final class FileIo {
+  private FileIo() {}
+
+  public static PTransform<PBegin, PCollection<SourceRecord>> readLines(String filepattern) {
+    return new PTransform<>("ReadJsonLines") {
+      @Override
+      public PCollection<SourceRecord> expand(PBegin input) {
+        return input
+            .apply("MatchFiles", FileIO.match().filepattern(filepattern))
+            .apply("OpenFiles", FileIO.readMatches())
+            .apply("SplitLines", ParDo.of(new SplitLinesFn()))
+            .setCoder(SourceRecord.coder());
+      }
+    };
+  }
+
+  /** Splits on '\n' in bytes (so invalid UTF-8 reaches the parser, and its error, unchanged). */
+  static final class SplitLinesFn extends DoFn<FileIO.ReadableFile, SourceRecord> {
+    private final Counter blankLines = Metrics.counter(FileIo.class, "blankLines");
+
+    @ProcessElement
+    public void process(@Element FileIO.ReadableFile file, OutputReceiver<SourceRecord> out)
+        throws IOException {
+      String name = file.getMetadata().resourceId().getFilename();
+      try (InputStream in = new BufferedInputStream(Channels.newInputStream(file.open()), 1 << 16)) {
+        ByteArrayOutputStream line = new ByteArrayOutputStream(8192);
+        long lineNumber = 0;
+        int b;
+        while (true) {
+          b = in.read();
+          if (b == '\n' || b == -1) {
+            if (b == -1 && line.size() == 0) {
+              break;
+            }
+            lineNumber++;
+            byte[] bytes = line.toByteArray();
+            int len = bytes.length;
+            if (len > 0 && bytes[len - 1] == '\r') {
+              bytes = java.util.Arrays.copyOf(bytes, len - 1);
+            }
+            if (isBlank(bytes)) {
+              // A blank line holds no record; counted so the line numbers still add up.
+              blankLines.inc();
+            } else {
+              out.output(new SourceRecord(name, 0, lineNumber, 0L, null, bytes));
+            }
+            line.reset();
+            if (b == -1) {
+              break;
+            }
+          } else {
+            line.write(b);
+          }
+        }
+      }
+    }
+
+    private static boolean isBlank(byte[] bytes) {
+      for (byte x : bytes) {
+        if (x != ' ' && x != '\t') {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  public static Sinks sinks(String outputDir) {
+    return channel -> writeLines(outputDir, channel.fileName());
+  }
+
+  static PTransform<PCollection<OutputRecord>, PDone> writeLines(String dir, String name) {
+    String prefix = dir.endsWith("/") ? dir + name : dir + "/" + name;
+    return new PTransform<>("WriteJsonLines") {
+      @Override
+      public PDone expand(PCollection<OutputRecord> input) {
+        return input
+            .apply(
+                "ToLine",
+                MapElements.into(TypeDescriptors.strings())
+                    .via(r -> new String(r.value(), StandardCharsets.UTF_8)))
+            .apply(
+                "WriteFile",
+                TextIO.write()
+                    .to(prefix)
+                    .withSuffix(".jsonl")
+                    .withoutSharding()
+                    .withShardNameTemplate(""));
+      }
+    };
+  }
+}

@@ -1,0 +1,133 @@
+package dev.linkwatch.pipeline;
+
+import dev.linkwatch.transforms.OutputRecord;
+import dev.linkwatch.transforms.SourceRecord;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.io.kafka.KafkaIO;
+import org.apache.beam.sdk.io.kafka.KafkaRecord;
+import org.apache.beam.sdk.io.kafka.ProducerRecordCoder;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PDone;
+import org.apache.beam.sdk.values.TypeDescriptor;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.joda.time.Duration;
+
+/**
+ * The Kafka ends of the pipeline, built in one place.
+ *
+ * <p>Values are read as bytes, never through a String deserializer (which would replace invalid UTF-8
+ * silently), and parse failures are routed by linkwatch itself rather than by KafkaIO's bad-record
+ * handler (which works only on one of KafkaIO's read paths). Every written record carries the input
+ * record's coordinates as headers.
+ */
+public final class KafkaIo {
+  public static final String HEADER_TOPIC = "linkwatch.source.topic";
+  public static final String HEADER_PARTITION = "linkwatch.source.partition";
+  public static final String HEADER_OFFSET = "linkwatch.source.offset";
+
+  private KafkaIo() {}
+
+  public static PTransform<PBegin, PCollection<SourceRecord>> readTweets(
+      KafkaReadOptions options, Settings settings) {
+    Map<String, Object> consumer = new HashMap<>(settings.kafkaProperties());
+    consumer.put(ConsumerConfig.GROUP_ID_CONFIG, options.getConsumerGroup());
+    consumer.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, options.getStartOffset());
+    KafkaIO.Read<byte[], byte[]> read =
+        KafkaIO.<byte[], byte[]>read()
+            .withBootstrapServers(options.getBootstrapServers())
+            .withTopic(options.getInputTopic())
+            .withKeyDeserializer(ByteArrayDeserializer.class)
+            .withValueDeserializer(ByteArrayDeserializer.class)
+            .withConsumerConfigUpdates(consumer)
+            // Idle partitions: this policy moves the watermark to now - delay when a partition has
+            // no backlog, so one quiet partition cannot hold every window open.
+            .withCreateTime(Duration.standardSeconds(30))
+            .commitOffsetsInFinalize();
+    if (options.getMaxReadSeconds() > 0) {
+      read = read.withMaxReadTime(Duration.standardSeconds(options.getMaxReadSeconds()));
+    }
+    KafkaIO.Read<byte[], byte[]> configured = read;
+    return new PTransform<>("ReadKafka") {
+      @Override
+      public PCollection<SourceRecord> expand(PBegin input) {
+        return input
+            .apply("ReadBytes", configured)
+            .apply(
+                "ToSourceRecord",
+                MapElements.into(TypeDescriptor.of(SourceRecord.class))
+                    .via(KafkaIo::toSourceRecord))
+            .setCoder(SourceRecord.coder());
+      }
+    };
+  }
+
+  static SourceRecord toSourceRecord(KafkaRecord<byte[], byte[]> r) {
+    return new SourceRecord(
+        r.getTopic(),
+        r.getPartition(),
+        r.getOffset(),
+        r.getTimestamp(),
+        r.getKV().getKey(),
+        r.getKV().getValue());
+  }
+
+  public static Sinks sinks(LinkwatchOptions options, Settings settings) {
+    String bootstrap = options.getBootstrapServers();
+    Map<String, Object> producer = new HashMap<>(settings.kafkaProperties());
+    // The producer must accept whatever RouteByOutcome lets through (records above the limit became
+    // dead letters), so a too-large record can never make the writer retry forever.
+    producer.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, settings.maxRecordBytes() + 65_536);
+    producer.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 20);
+    producer.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    Map<Channel, String> topics =
+        Map.of(
+            Channel.MATCHED, options.getMatchedTopic(),
+            Channel.UNMATCHED, options.getUnmatchedTopic(),
+            Channel.ERRORS, options.getErrorsTopic());
+    return channel -> writeRecords(bootstrap, topics.get(channel), producer);
+  }
+
+  public static PTransform<PCollection<OutputRecord>, PDone> writeRecords(
+      String bootstrapServers, String topic, Map<String, Object> producerConfig) {
+    Map<String, Object> config = new HashMap<>(producerConfig);
+    return new PTransform<>("WriteKafka") {
+      @Override
+      public PDone expand(PCollection<OutputRecord> input) {
+        return input
+            .apply(
+                "ToProducerRecord",
+                MapElements.into(new TypeDescriptor<ProducerRecord<byte[], byte[]>>() {})
+                    .via(r -> toProducerRecord(topic, r)))
+            .setCoder(ProducerRecordCoder.of(ByteArrayCoder.of(), ByteArrayCoder.of()))
+            .apply(
+                "Produce",
+                KafkaIO.<byte[], byte[]>writeRecords()
+                    .withBootstrapServers(bootstrapServers)
+                    .withTopic(topic)
+                    .withKeySerializer(ByteArraySerializer.class)
+                    .withValueSerializer(ByteArraySerializer.class)
+                    .withProducerConfigUpdates(config));
+      }
+    };
+  }
+
+  static ProducerRecord<byte[], byte[]> toProducerRecord(String topic, OutputRecord r) {
+    RecordHeaders headers = new RecordHeaders();
+    headers.add(HEADER_TOPIC, r.sourceTopic().getBytes(StandardCharsets.UTF_8));
+    headers.add(HEADER_PARTITION, ByteBuffer.allocate(4).putInt(r.sourcePartition()).array());
+    headers.add(HEADER_OFFSET, ByteBuffer.allocate(8).putLong(r.sourceOffset()).array());
+    return new ProducerRecord<>(topic, null, null, r.key(), r.value(), headers);
+  }
+}

@@ -1,0 +1,49 @@
+package dev.linkwatch.pipeline;
+
+import java.util.List;
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/** Where tweets come from when they come from Kafka. */
+public interface KafkaReadOptions extends PipelineOptions {
+  @Description("Kafka bootstrap servers, host:port[,host:port], e.g. 127.0.0.1:9092.")
+  @Default.String("127.0.0.1:9092")
+  String getBootstrapServers();
+
+  void setBootstrapServers(String value);
+
+  @Description("Topic the raw tweets are read from (values as bytes, one tweet per record).")
+  @Default.String("tweets")
+  String getInputTopic();
+
+  void setInputTopic(String value);
+
+  @Description("Consumer group id; offsets are committed under it.")
+  @Default.String("linkwatch")
+  String getConsumerGroup();
+
+  void setConsumerGroup(String value);
+
+  @Description("Where to start when the group has no committed offset: earliest or latest.")
+  @Default.String("earliest")
+  String getStartOffset();
+
+  void setStartOffset(String value);
+
+  @Description(
+      "Stop reading after this many seconds of wall time (a bounded run, e.g. for replays and the "
+          + "demo); 0 reads forever.")
+  @Default.Integer(0)
+  int getMaxReadSeconds();
+
+  void setMaxReadSeconds(int value);
+
+  @Description(
+      "Extra Kafka client settings, key=value, repeatable or comma-separated (e.g. "
+          + "security.protocol=SASL_SSL). Values are never printed; keep passwords in a JAAS file or a "
+          + "config provider rather than here.")
+  List<String> getKafkaProperties();
+
+  void setKafkaProperties(List<String> value);
+}

@@ -1,0 +1,121 @@
+package dev.linkwatch.pipeline;
+
+import dev.linkwatch.transforms.ClassifyUrls;
+import dev.linkwatch.transforms.DeadLetter;
+import dev.linkwatch.transforms.Enrichment;
+import dev.linkwatch.transforms.JudgedTweet;
+import dev.linkwatch.transforms.MatchTerms;
+import dev.linkwatch.transforms.NoticeRecord;
+import dev.linkwatch.transforms.OutputRecord;
+import dev.linkwatch.transforms.ParseTweet;
+import dev.linkwatch.transforms.RouteByOutcome;
+import dev.linkwatch.transforms.SourceRecord;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TypeDescriptor;
+
+/**
+ * The linkwatch job: read raw records, parse, classify URLs, match the catalog, route by outcome, and
+ * write matched, unmatched and error records to their channels.
+ *
+ * <p>{@link #run} wires Kafka or files from the options; {@link #buildPipeline} takes its source and
+ * sinks as arguments so tests can feed {@code Create} or {@code TestStream} and check the outputs.
+ */
+public final class LinkwatchPipeline {
+  private LinkwatchPipeline() {}
+
+  /** The routed outputs of one pipeline, for callers that add more steps (counts, tests). */
+  public record Routed(
+      PCollection<OutputRecord> matched,
+      PCollection<OutputRecord> unmatched,
+      PCollection<OutputRecord> errors,
+      PCollection<JudgedTweet> judged,
+      PCollection<NoticeRecord> notices,
+      PCollection<DeadLetter> deadLetters) {}
+
+  public static PipelineResult run(LinkwatchOptions options) {
+    Settings settings = Settings.from(options);
+    Pipeline pipeline = Pipeline.create(options);
+    boolean files = options.getInput() != null;
+    if (files && options.getOutput() == null) {
+      throw new ConfigException("input is set but output is not: file mode needs both");
+    }
+    buildPipeline(
+        pipeline,
+        settings,
+        files ? FileIo.readLines(options.getInput()) : KafkaIo.readTweets(options, settings),
+        files
+            ? FileIo.sinks(options.getOutput())
+            : KafkaIo.sinks(options, settings));
+    return pipeline.run();
+  }
+
+  public static Routed buildPipeline(
+      Pipeline pipeline,
+      Settings settings,
+      PTransform<PBegin, PCollection<SourceRecord>> source,
+      Sinks sinks) {
+    PCollection<SourceRecord> records = pipeline.apply("ReadRecords", source);
+
+    ParseTweet parse = ParseTweet.create();
+    PCollectionTuple parsed = records.apply("ParseTweet", parse);
+
+    PCollection<JudgedTweet> judged =
+        parsed
+            .get(parse.tweetsTag())
+            .apply(
+                "ClassifyUrls",
+                ClassifyUrls.create()
+                    .withWhitelist(settings.whitelist())
+                    .withBlacklist(settings.blacklist())
+                    .withUnshortening(settings.unshorten()))
+            .apply(
+                "MatchTerms",
+                MatchTerms.of(settings.catalog())
+                    .withMinMatches(settings.minMatches())
+                    .withFuzzy(settings.fuzzy()));
+
+    RouteByOutcome route = RouteByOutcome.create().withMaxRecordBytes(settings.maxRecordBytes());
+    PCollectionTuple routed = judged.apply("RouteByOutcome", route);
+
+    PCollection<NoticeRecord> notices = parsed.get(parse.noticesTag());
+    PCollection<OutputRecord> noticeRecords =
+        notices
+            .apply(
+                "RenderNotices",
+                MapElements.into(TypeDescriptor.of(OutputRecord.class))
+                    .via((NoticeRecord n) -> OutputRecord.from(n.source(), Enrichment.notice(n))))
+            .setCoder(OutputRecord.coder());
+
+    PCollection<OutputRecord> unmatched =
+        PCollectionList.of(routed.get(route.unmatchedTag()))
+            .and(noticeRecords)
+            .apply("JoinUnmatchedAndNotices", Flatten.pCollections());
+
+    PCollection<DeadLetter> deadLetters =
+        PCollectionList.of(parsed.get(parse.failuresTag()))
+            .and(routed.get(route.errorsTag()))
+            .apply("CollectDeadLetters", Flatten.pCollections());
+    int maxBytes = settings.maxRecordBytes();
+    PCollection<OutputRecord> errors =
+        deadLetters
+            .apply(
+                "RenderDeadLetters",
+                MapElements.into(TypeDescriptor.of(OutputRecord.class))
+                    .via((DeadLetter d) -> OutputRecord.from(d.source(), d.toJson(maxBytes))))
+            .setCoder(OutputRecord.coder());
+
+    PCollection<OutputRecord> matched = routed.get(route.matchedTag());
+    matched.apply("WriteMatched", sinks.to(Channel.MATCHED));
+    unmatched.apply("WriteUnmatched", sinks.to(Channel.UNMATCHED));
+    errors.apply("WriteDeadLetters", sinks.to(Channel.ERRORS));
+    return new Routed(matched, unmatched, errors, judged, notices, deadLetters);
+  }
+}

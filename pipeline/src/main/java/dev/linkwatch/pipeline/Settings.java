@@ -1,0 +1,137 @@
+package dev.linkwatch.pipeline;
+
+import dev.linkwatch.core.Catalog;
+import dev.linkwatch.core.CatalogException;
+import dev.linkwatch.core.DomainList;
+import dev.linkwatch.core.unshorten.UnshortenSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The options, checked and parsed once at start: catalog files loaded, domain lists built, Kafka
+ * settings split. Every problem becomes a {@link ConfigException} naming the key.
+ */
+public record Settings(
+    Catalog catalog,
+    DomainList whitelist,
+    DomainList blacklist,
+    int minMatches,
+    boolean fuzzy,
+    UnshortenSettings unshorten,
+    Map<String, Object> kafkaProperties,
+    int maxRecordBytes) {
+
+  public static Settings from(LinkwatchOptions o) {
+    if (o.getMinMatches() < 1) {
+      throw new ConfigException("minMatches must be at least 1, was " + o.getMinMatches());
+    }
+    if (o.getMaxRecordBytes() < 1024) {
+      throw new ConfigException("maxRecordBytes must be at least 1024, was " + o.getMaxRecordBytes());
+    }
+    if (o.getUnshortenTimeoutMillis() <= 0) {
+      throw new ConfigException(
+          "unshortenTimeoutMillis must be positive, was " + o.getUnshortenTimeoutMillis());
+    }
+    if (!Set.of("earliest", "latest").contains(o.getStartOffset())) {
+      throw new ConfigException(
+          "startOffset must be 'earliest' or 'latest', was '" + o.getStartOffset() + "'");
+    }
+    if (o.getMaxReadSeconds() < 0) {
+      throw new ConfigException("maxReadSeconds must be 0 (forever) or more, was " + o.getMaxReadSeconds());
+    }
+    for (String key : List.of("inputTopic", "matchedTopic", "unmatchedTopic", "errorsTopic")) {
+      String topic =
+          switch (key) {
+            case "inputTopic" -> o.getInputTopic();
+            case "matchedTopic" -> o.getMatchedTopic();
+            case "unmatchedTopic" -> o.getUnmatchedTopic();
+            default -> o.getErrorsTopic();
+          };
+      if (topic == null || !topic.matches("[A-Za-z0-9._-]{1,249}")) {
+        throw new ConfigException(key + " '" + topic + "' is not a valid Kafka topic name");
+      }
+    }
+    if (o.getOutput() != null && o.getInput() == null) {
+      throw new ConfigException("output is set but input is not: file mode needs both");
+    }
+    UnshortenSettings unshorten =
+        UnshortenSettings.defaults()
+            .withEnabled(o.getUnshorten())
+            .withTotalTimeout(Duration.ofMillis(o.getUnshortenTimeoutMillis()))
+            .withAllowLoopback(o.getUnshortenAllowPrivate())
+            .withAllowPrivate(o.getUnshortenAllowPrivate());
+    if (o.getShorteners() != null && !o.getShorteners().isEmpty()) {
+      Set<String> hosts = new HashSet<>(unshorten.shortenerHosts());
+      o.getShorteners().forEach(h -> hosts.add(h.trim().toLowerCase(java.util.Locale.ROOT)));
+      unshorten = unshorten.withShortenerHosts(hosts);
+    }
+    return new Settings(
+        loadCatalog(o.getCatalog()),
+        domains("whitelist", o.getWhitelist()),
+        domains("blacklist", o.getBlacklist()),
+        o.getMinMatches(),
+        o.getFuzzy(),
+        unshorten,
+        kafkaProperties(o.getKafkaProperties()),
+        o.getMaxRecordBytes());
+  }
+
+  static Catalog loadCatalog(List<String> files) {
+    if (files == null || files.isEmpty()) {
+      return Catalog.original();
+    }
+    Catalog catalog = null;
+    for (String file : files) {
+      Path path = Path.of(file.trim());
+      if (!Files.isReadable(path)) {
+        throw new ConfigException("catalog: file '" + file + "' does not exist or is not readable");
+      }
+      try {
+        Catalog one = Catalog.load(path);
+        catalog = catalog == null ? one : catalog.merge(one);
+      } catch (CatalogException | IOException e) {
+        throw new ConfigException("catalog: " + ConfigFile.oneLine(e.getMessage()), e);
+      }
+    }
+    if (catalog.size() == 0) {
+      throw new ConfigException("catalog: " + files + " hold no artist, album or track");
+    }
+    return catalog;
+  }
+
+  static DomainList domains(String key, List<String> entries) {
+    if (entries == null) {
+      return DomainList.of(List.of());
+    }
+    for (String d : entries) {
+      String t = d.trim();
+      if (!t.isEmpty() && !t.matches("[A-Za-z0-9.-]+")) {
+        throw new ConfigException(key + ": '" + d + "' is not a domain name (e.g. spotify.com)");
+      }
+    }
+    return DomainList.of(entries.stream().map(String::trim).filter(s -> !s.isEmpty()).toList());
+  }
+
+  static Map<String, Object> kafkaProperties(List<String> entries) {
+    Map<String, Object> props = new LinkedHashMap<>();
+    if (entries == null) {
+      return props;
+    }
+    for (String entry : entries) {
+      int eq = entry.indexOf('=');
+      if (eq <= 0) {
+        // Do not echo the entry: it may hold a secret.
+        throw new ConfigException("kafkaProperties: an entry is not key=value");
+      }
+      props.put(entry.substring(0, eq).trim(), entry.substring(eq + 1));
+    }
+    return props;
+  }
+}

@@ -1,0 +1,210 @@
+package dev.linkwatch.pipeline.demo;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Seeded synthetic Twitter v1.1 tweets that exercise every rule: pirate-looking originals naming an
+ * artist and a track, retweets, tweets without links, links to whitelisted sites, ordinary sentences
+ * using common-word titles, stream notices and a small share of broken records. The same seed gives the
+ * same bytes.
+ */
+public final class TweetGenerator {
+  /** What one generated record is meant to be; the demo and tests compare outcomes with it. */
+  public enum Kind {
+    PIRATE,
+    RETWEET,
+    NO_URL,
+    WHITELISTED,
+    ONE_NAME,
+    NOTICE,
+    BROKEN
+  }
+
+  private static final DateTimeFormatter CREATED_AT =
+      DateTimeFormatter.ofPattern("EEE MMM dd HH:mm:ss Z yyyy", Locale.ROOT).withZone(ZoneOffset.UTC);
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private static final List<String[]> NAMES =
+      List.of(
+          new String[] {"Little Mix", "Shout Out To My Ex"},
+          new String[] {"Little Mix", "Touch"},
+          new String[] {"LittleMix", "Glory Days"},
+          new String[] {"Litel Mixx", "Glory Days"},
+          new String[] {"#LittleMix", "F.U."},
+          new String[] {"little mix", "shout out to my x"});
+  private static final List<String> PIRATE_SITES =
+      List.of(
+          "mp3-free.example.net",
+          "www.leakedalbums.co.uk",
+          "dl.zippymusic.com.au",
+          "files.songdump.xyz",
+          "musicfree.blogspot.com");
+  private static final List<String> WHITELISTED =
+      List.of("open.spotify.com", "twitter.com", "en.wikipedia.org", "itun.es", "www.instagram.com");
+  private static final List<String> TEMPLATES =
+      List.of(
+          "DOWNLOAD MP3: %s \u2013 %s (CDQ) Track %s",
+          "%s - %s [Leaked] free download %s",
+          "New!! %s \u201c%s\u201d 320kbps %s \uD83D\uDD25",
+          "%s %s zip album mp3 %s");
+
+  private final SplittableRandom random;
+  private final double brokenShare;
+  private long sequence;
+  private long clock;
+
+  public TweetGenerator(long seed, double brokenShare, Instant start) {
+    this.random = new SplittableRandom(seed);
+    this.brokenShare = brokenShare;
+    this.clock = start.toEpochMilli();
+  }
+
+  /** One generated record: its bytes and what it is meant to be. */
+  public record Generated(Kind kind, byte[] value) {}
+
+  public Generated next() {
+    sequence++;
+    clock += 1 + random.nextInt(40);
+    double roll = random.nextDouble();
+    if (roll < brokenShare) {
+      return new Generated(Kind.BROKEN, broken());
+    }
+    int pick = random.nextInt(100);
+    Kind kind =
+        pick < 30
+            ? Kind.PIRATE
+            : pick < 45
+                ? Kind.RETWEET
+                : pick < 65 ? Kind.NO_URL : pick < 80 ? Kind.WHITELISTED : pick < 95 ? Kind.ONE_NAME : Kind.NOTICE;
+    return new Generated(kind, render(kind));
+  }
+
+  private byte[] render(Kind kind) {
+    String[] names = NAMES.get(random.nextInt(NAMES.size()));
+    String url;
+    String text;
+    switch (kind) {
+      case PIRATE -> {
+        url = "http://" + pick(PIRATE_SITES) + "/d/" + Long.toHexString(random.nextLong() >>> 20);
+        text = String.format(pick(TEMPLATES), names[0], names[1], "https://t.co/" + shortCode());
+      }
+      case RETWEET -> {
+        url = "http://" + pick(PIRATE_SITES) + "/d/" + shortCode();
+        text = "RT @musicleaks: " + names[0] + " - " + names[1] + " https://t.co/" + shortCode();
+      }
+      case NO_URL -> {
+        url = null;
+        text = "can't stop listening to " + names[0] + " " + names[1] + " today \u2764\ufe0f";
+      }
+      case WHITELISTED -> {
+        url = "https://" + pick(WHITELISTED) + "/album/" + shortCode();
+        text = "Stream " + names[0] + " " + names[1] + " now https://t.co/" + shortCode();
+      }
+      case ONE_NAME -> {
+        url = "https://www.bbc.co.uk/news/" + shortCode();
+        text = "Touch the screen and see what power does https://t.co/" + shortCode();
+      }
+      case NOTICE -> {
+        return notice();
+      }
+      default -> throw new IllegalStateException(kind.name());
+    }
+    return tweet(kind == Kind.RETWEET, text, url);
+  }
+
+  private byte[] tweet(boolean retweet, String text, String url) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(2048);
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      writeStatus(g, text, url, sequence);
+      if (retweet) {
+        g.writeFieldName("retweeted_status");
+        writeStatus(g, text.substring(text.indexOf(':') + 2), url, sequence - 1000);
+        g.writeEndObject();
+      }
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /** Writes a status's fields, leaving its object open for the caller to add to and close. */
+  private void writeStatus(JsonGenerator g, String text, String url, long id) throws IOException {
+    long tweetId = 800_000_000_000_000_000L + id;
+    g.writeStartObject();
+    g.writeStringField("created_at", CREATED_AT.format(Instant.ofEpochMilli(clock)));
+    g.writeNumberField("id", tweetId);
+    g.writeStringField("id_str", Long.toString(tweetId));
+    g.writeStringField("text", text);
+    g.writeStringField("source", "<a href=\"http://twitter.com\" rel=\"nofollow\">Twitter Web Client</a>");
+    g.writeBooleanField("truncated", false);
+    g.writeObjectFieldStart("user");
+    g.writeNumberField("id", 1000 + random.nextInt(5000));
+    g.writeStringField("screen_name", "user" + random.nextInt(5000));
+    g.writeStringField("lang", "en");
+    g.writeNumberField("followers_count", random.nextInt(20000));
+    g.writeEndObject();
+    g.writeObjectFieldStart("entities");
+    g.writeArrayFieldStart("hashtags");
+    g.writeEndArray();
+    g.writeArrayFieldStart("urls");
+    if (url != null) {
+      g.writeStartObject();
+      g.writeStringField("url", "https://t.co/" + shortCode());
+      g.writeStringField("expanded_url", url);
+      g.writeStringField("display_url", url.replaceFirst("^https?://", ""));
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeArrayFieldStart("user_mentions");
+    g.writeEndArray();
+    g.writeEndObject();
+    g.writeStringField("lang", "en");
+    g.writeStringField("timestamp_ms", Long.toString(clock));
+  }
+
+  private byte[] notice() {
+    long id = 800_000_000_000_000_000L + sequence - 7;
+    String json =
+        "{\"delete\":{\"status\":{\"id\":"
+            + id
+            + ",\"id_str\":\""
+            + id
+            + "\",\"user_id\":42,\"user_id_str\":\"42\"},\"timestamp_ms\":\""
+            + clock
+            + "\"}}";
+    return json.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private byte[] broken() {
+    byte[] good = tweet(false, "Little Mix Touch http://t.co/x", "http://mp3.example.net/x");
+    return switch (random.nextInt(3)) {
+      case 0 -> java.util.Arrays.copyOf(good, good.length / 2); // truncated JSON
+      case 1 -> new byte[] {'{', '"', 't', 'e', 'x', 't', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+      default -> "[\"not\",\"an\",\"object\"]".getBytes(StandardCharsets.UTF_8);
+    };
+  }
+
+  private String shortCode() {
+    StringBuilder sb = new StringBuilder(10);
+    for (int i = 0; i < 10; i++) {
+      sb.append("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789".charAt(random.nextInt(57)));
+    }
+    return sb.toString();
+  }
+
+  private <T> T pick(List<T> list) {
+    return list.get(random.nextInt(list.size()));
+  }
+}

@@ -1,0 +1,70 @@
+package dev.linkwatch.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigFileTest {
+  @TempDir Path dir;
+
+  private Path yaml(String text) throws Exception {
+    Path f = dir.resolve("linkwatch.yaml");
+    Files.writeString(f, text);
+    return f;
+  }
+
+  @Test
+  void fileValuesApplyAndFlagsWin() throws Exception {
+    Path f = yaml("minMatches: 3\nwhitelist: [spotify.com, deezer.com]\nmatchedTopic: hits\n");
+    LinkwatchOptions o = ConfigFile.parse("--config=" + f, "--minMatches=1");
+    assertThat(o.getMinMatches()).isEqualTo(1);
+    assertThat(o.getWhitelist()).containsExactly("spotify.com", "deezer.com");
+    assertThat(o.getMatchedTopic()).isEqualTo("hits");
+  }
+
+  @Test
+  void unknownKeyFailsNamingItAndTheClosestKnownKey() throws Exception {
+    Path f = yaml("minMatchs: 3\n");
+    assertThatThrownBy(() -> ConfigFile.parse("--config=" + f))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown key 'minMatchs'")
+        .hasMessageContaining("did you mean 'minMatches'");
+  }
+
+  @Test
+  void badValuesFailAtStartNamingTheKey() throws Exception {
+    assertThatThrownBy(() -> Settings.from(ConfigFile.parse("--minMatches=0")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("minMatches");
+    assertThatThrownBy(() -> Settings.from(ConfigFile.parse("--startOffset=middle")))
+        .hasMessageStartingWith("startOffset");
+    assertThatThrownBy(() -> Settings.from(ConfigFile.parse("--catalog=/no/such/file.csv")))
+        .hasMessageStartingWith("catalog")
+        .hasMessageContaining("/no/such/file.csv");
+    assertThatThrownBy(() -> Settings.from(ConfigFile.parse("--matchedTopic=bad topic!")))
+        .hasMessageStartingWith("matchedTopic");
+    assertThatThrownBy(() -> Settings.from(ConfigFile.parse("--whitelist=spotify.com,http://x/")))
+        .hasMessageStartingWith("whitelist");
+    assertThatThrownBy(() -> ConfigFile.parse("--minMatches=two"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("minMatches");
+  }
+
+  @Test
+  void aYamlMappingValueIsRefused() throws Exception {
+    Path f = yaml("whitelist:\n  a: b\n");
+    assertThatThrownBy(() -> ConfigFile.parse("--config=" + f))
+        .hasMessageContaining("key 'whitelist' must be a value or a list");
+  }
+
+  @Test
+  void kafkaPropertiesNeverEchoTheirValues() {
+    assertThatThrownBy(() -> Settings.from(ConfigFile.parse("--kafkaProperties=sasl.password-s3cret")))
+        .hasMessageStartingWith("kafkaProperties")
+        .hasMessageNotContaining("s3cret");
+  }
+}

@@ -1,0 +1,230 @@
+package dev.linkwatch.transforms;
+
+import dev.linkwatch.core.DomainList;
+import dev.linkwatch.core.Domains;
+import dev.linkwatch.core.Tweet;
+import dev.linkwatch.core.unshorten.Resolution;
+import dev.linkwatch.core.unshorten.UnshortenSettings;
+import dev.linkwatch.core.unshorten.Unshortener;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.values.PCollection;
+import org.joda.time.Instant;
+
+/**
+ * Applies the URL rules to parsed tweets and classifies each link.
+ *
+ * <p>Input: {@link TweetRecord}s. Output: one {@link JudgedTweet} per input, in the same window and
+ * with the same timestamp. A tweet leaves at the first rule it fails, with the original job's code:
+ * retweet (-1), no entities (-2), no URLs (-3), every URL whitelisted (-8), and, only when a blacklist is
+ * configured, no URL on it (-9). Tweets that pass are {@link Verdict.Outcome#PENDING} for {@link
+ * MatchTerms}.
+ *
+ * <p>Links on known shortener hosts are resolved first (see {@link Unshortener}: bounded hops and time,
+ * private addresses refused, a shared cache). Lookups of a bundle run concurrently and are collected at
+ * the end of the bundle, so one slow shortener costs one timeout per bundle, not per element. A failed
+ * lookup keeps the link as it was and records why in {@link Link#resolution()}; the tweet is still
+ * judged. This transform has no failure output: classification cannot fail on a parsed tweet.
+ */
+public final class ClassifyUrls extends PTransform<PCollection<TweetRecord>, PCollection<JudgedTweet>> {
+
+  private final DomainList whitelist;
+  private final DomainList blacklist;
+  private final UnshortenSettings unshorten;
+
+  private ClassifyUrls(DomainList whitelist, DomainList blacklist, UnshortenSettings unshorten) {
+    this.whitelist = whitelist;
+    this.blacklist = blacklist;
+    this.unshorten = unshorten;
+  }
+
+  /** The original job's whitelist, no blacklist, unshortening off. */
+  public static ClassifyUrls create() {
+    return new ClassifyUrls(
+        DomainList.of(ORIGINAL_WHITELIST),
+        DomainList.of(List.of()),
+        UnshortenSettings.defaults().withEnabled(false));
+  }
+
+  /** The six domains the original job whitelisted. */
+  public static final List<String> ORIGINAL_WHITELIST =
+      List.of(
+          "itun.es", "wikipedia.org", "twitter.com", "instagram.com", "medium.com", "spotify.com");
+
+  public ClassifyUrls withWhitelist(DomainList newWhitelist) {
+    checkNotNull(newWhitelist, "withWhitelist(list)");
+    return new ClassifyUrls(newWhitelist, blacklist, unshorten);
+  }
+
+  /** When not empty, a tweet must link to at least one of these domains (code -9 otherwise). */
+  public ClassifyUrls withBlacklist(DomainList newBlacklist) {
+    checkNotNull(newBlacklist, "withBlacklist(list)");
+    return new ClassifyUrls(whitelist, newBlacklist, unshorten);
+  }
+
+  public ClassifyUrls withUnshortening(UnshortenSettings settings) {
+    checkNotNull(settings, "withUnshortening(settings)");
+    return new ClassifyUrls(whitelist, blacklist, settings);
+  }
+
+  private static void checkNotNull(Object value, String method) {
+    if (value == null) {
+      throw new IllegalArgumentException(method + ": argument must not be null");
+    }
+  }
+
+  @Override
+  public PCollection<JudgedTweet> expand(PCollection<TweetRecord> input) {
+    return input
+        .apply("ApplyUrlRules", ParDo.of(new ClassifyFn(whitelist, blacklist, unshorten)))
+        .setCoder(JudgedTweet.coder());
+  }
+
+  /** The rules on one tweet, given the resolved URLs; plain logic shared by both paths of the DoFn. */
+  static JudgedTweet judge(
+      TweetRecord record, List<Resolution> resolutions, DomainList whitelist, DomainList blacklist) {
+    Tweet tweet = record.tweet();
+    List<Link> links = new ArrayList<>(resolutions.size());
+    boolean allWhitelisted = true;
+    boolean anyBlacklisted = false;
+    for (Resolution r : resolutions) {
+      String host = Domains.host(r.finalUrl());
+      String primary = host == null ? null : Domains.primaryDomain(host);
+      boolean white = host != null && whitelist.contains(host);
+      boolean black = host != null && blacklist.contains(host);
+      allWhitelisted &= white;
+      anyBlacklisted |= black;
+      links.add(
+          new Link(
+              r.originalUrl(),
+              r.finalUrl(),
+              host,
+              primary,
+              white,
+              black,
+              r.status().name().toLowerCase(java.util.Locale.ROOT)
+                  + (r.note() == null || r.note().isEmpty() ? "" : ": " + r.note())));
+    }
+    Verdict verdict;
+    if (allWhitelisted) {
+      verdict = Verdict.unmatched(Verdict.ALL_WHITELISTED, "all URLs whitelisted");
+    } else if (!blacklist.isEmpty() && !anyBlacklisted) {
+      verdict = Verdict.unmatched(Verdict.NO_BLACKLISTED, "no blacklisted domain");
+    } else {
+      verdict = Verdict.pending();
+    }
+    return new JudgedTweet(record, List.copyOf(links), List.of(), 0, verdict);
+  }
+
+  /** Rules 1 and 2, which need no URL lookup; null when the tweet passes them. */
+  static Verdict earlyVerdict(Tweet tweet) {
+    if (tweet.retweet()) {
+      return Verdict.unmatched(Verdict.RETWEET, "retweet");
+    }
+    if (!tweet.hasEntities()) {
+      return Verdict.unmatched(Verdict.NO_ENTITIES, "no entities");
+    }
+    if (tweet.urls().isEmpty()) {
+      return Verdict.unmatched(Verdict.NO_URLS, "no URLs");
+    }
+    return null;
+  }
+
+  static final class ClassifyFn extends DoFn<TweetRecord, JudgedTweet> {
+    private final Counter lookups = Metrics.counter(ClassifyUrls.class, "unshortenLookups");
+    private final Counter lookupFailures = Metrics.counter(ClassifyUrls.class, "unshortenFailures");
+    private final DomainList whitelist;
+    private final DomainList blacklist;
+    private final UnshortenSettings settings;
+    private transient Unshortener unshortener;
+    private transient List<Pending> pending;
+
+    /** A tweet waiting for its lookups, with where it must be emitted. */
+    private record Pending(
+        TweetRecord record,
+        List<CompletableFuture<Resolution>> lookups,
+        Instant timestamp,
+        BoundedWindow window) {}
+
+    ClassifyFn(DomainList whitelist, DomainList blacklist, UnshortenSettings settings) {
+      this.whitelist = whitelist;
+      this.blacklist = blacklist;
+      this.settings = settings;
+    }
+
+    @Setup
+    public void setup() {
+      unshortener = settings.enabled() ? Unshortener.create(settings) : null;
+    }
+
+    @StartBundle
+    public void startBundle() {
+      pending = new ArrayList<>();
+    }
+
+    @ProcessElement
+    public void process(
+        @Element TweetRecord record,
+        @Timestamp Instant timestamp,
+        BoundedWindow window,
+        OutputReceiver<JudgedTweet> out) {
+      Tweet tweet = record.tweet();
+      Verdict early = earlyVerdict(tweet);
+      if (early != null) {
+        out.output(new JudgedTweet(record, List.of(), List.of(), 0, early));
+        return;
+      }
+      if (unshortener == null || tweet.urls().stream().noneMatch(unshortener::isShortened)) {
+        out.output(judge(record, unresolved(tweet.urls()), whitelist, blacklist));
+        return;
+      }
+      List<CompletableFuture<Resolution>> futures = new ArrayList<>(tweet.urls().size());
+      for (String url : tweet.urls()) {
+        futures.add(unshortener.resolve(url));
+      }
+      lookups.inc(futures.size());
+      // Emitted at the end of the bundle with its own timestamp and window: the runners bound bundle
+      // size (Flink: 1000 elements or 1 s by default), which bounds what waits here.
+      pending.add(new Pending(record, futures, timestamp, window));
+    }
+
+    @FinishBundle
+    public void finishBundle(FinishBundleContext context) {
+      for (Pending p : pending) {
+        List<Resolution> resolved = new ArrayList<>(p.lookups.size());
+        for (CompletableFuture<Resolution> f : p.lookups) {
+          Resolution r = f.join(); // never completes exceptionally: failures are Resolutions
+          if (r.status() != Resolution.Status.RESOLVED
+              && r.status() != Resolution.Status.NOT_SHORTENED) {
+            lookupFailures.inc();
+          }
+          resolved.add(r);
+        }
+        context.output(judge(p.record, resolved, whitelist, blacklist), p.timestamp, p.window);
+      }
+      pending.clear();
+    }
+
+    @Teardown
+    public void teardown() {
+      if (unshortener != null) {
+        unshortener.close();
+      }
+    }
+
+    private static List<Resolution> unresolved(List<String> urls) {
+      List<Resolution> out = new ArrayList<>(urls.size());
+      for (String url : urls) {
+        out.add(new Resolution(url, url, 0, Resolution.Status.NOT_SHORTENED, ""));
+      }
+      return out;
+    }
+  }
+}

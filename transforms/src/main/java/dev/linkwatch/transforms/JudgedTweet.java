@@ -1,0 +1,64 @@
+package dev.linkwatch.transforms;
+
+import dev.linkwatch.core.Hit;
+import dev.linkwatch.core.Tag;
+import java.util.List;
+import org.apache.beam.sdk.coders.Coder;
+
+/**
+ * A tweet with everything the rules found: its links (after unshortening and classification), the
+ * catalog hits and the verdict. ClassifyUrls creates it; MatchTerms completes it.
+ */
+public record JudgedTweet(
+    TweetRecord record, List<Link> links, List<Hit> hits, int spanCount, Verdict verdict) {
+
+  public JudgedTweet withMatches(List<Hit> newHits, int newSpanCount, Verdict newVerdict) {
+    return new JudgedTweet(record, links, List.copyOf(newHits), newSpanCount, newVerdict);
+  }
+
+  public boolean isMatched() {
+    return verdict.outcome() == Verdict.Outcome.MATCHED;
+  }
+
+  private static final Coder<JudgedTweet> CODER =
+      Codec.coder(
+          (j, out) -> {
+            SourceRecord.write(j.record.source(), out);
+            TweetRecord.writeTweet(j.record.tweet(), out);
+            Codec.writeList(out, j.links, Link::write);
+            Codec.writeList(
+                out,
+                j.hits,
+                (h, o) -> {
+                  o.writeByte(h.tag().ordinal());
+                  Codec.writeString(o, h.value());
+                  Codec.writeString(o, h.variant());
+                  o.writeInt(h.start());
+                  o.writeInt(h.end());
+                });
+            out.writeInt(j.spanCount);
+            out.writeByte(j.verdict.outcome().ordinal());
+            out.writeInt(j.verdict.code());
+            Codec.writeString(out, j.verdict.reason());
+          },
+          in ->
+              new JudgedTweet(
+                  new TweetRecord(SourceRecord.read(in), TweetRecord.readTweet(in)),
+                  Codec.readList(in, Link::read),
+                  Codec.readList(
+                      in,
+                      i ->
+                          new Hit(
+                              Tag.values()[i.readByte()],
+                              Codec.readString(i),
+                              Codec.readString(i),
+                              i.readInt(),
+                              i.readInt())),
+                  in.readInt(),
+                  new Verdict(
+                      Verdict.Outcome.values()[in.readByte()], in.readInt(), Codec.readString(in))));
+
+  public static Coder<JudgedTweet> coder() {
+    return CODER;
+  }
+}

@@ -1,0 +1,41 @@
+package dev.linkwatch.transforms;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+
+/**
+ * One URL of a tweet after classification. {@code url} is what the tweet linked to; {@code resolvedUrl}
+ * is where a known shortener pointed (equal to {@code url} when not shortened or not resolved, with the
+ * reason in {@code resolution}). Domains are taken from the resolved URL.
+ */
+public record Link(
+    String url,
+    String resolvedUrl,
+    String domain,
+    String primaryDomain,
+    boolean whitelisted,
+    boolean blacklisted,
+    String resolution) {
+
+  static void write(Link l, DataOutputStream out) throws IOException {
+    Codec.writeString(out, l.url);
+    Codec.writeString(out, l.resolvedUrl);
+    Codec.writeString(out, l.domain);
+    Codec.writeString(out, l.primaryDomain);
+    out.writeBoolean(l.whitelisted);
+    out.writeBoolean(l.blacklisted);
+    Codec.writeString(out, l.resolution);
+  }
+
+  static Link read(DataInputStream in) throws IOException {
+    return new Link(
+        Codec.readString(in),
+        Codec.readString(in),
+        Codec.readString(in),
+        Codec.readString(in),
+        in.readBoolean(),
+        in.readBoolean(),
+        Codec.readString(in));
+  }
+}

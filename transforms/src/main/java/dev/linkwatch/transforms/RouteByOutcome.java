@@ -1,0 +1,150 @@
+package dev.linkwatch.transforms;
+
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+
+/**
+ * Splits judged tweets by outcome and renders each as the record its topic expects.
+ *
+ * <p>Input: {@link JudgedTweet}s whose verdict is final. Output: a {@link PCollectionTuple} with
+ *
+ * <ul>
+ *   <li>{@link #matchedTag()}: the original tweet JSON with an {@code enriched} member ({@link
+ *       Enrichment#matched});
+ *   <li>{@link #unmatchedTag()}: code, reason and the original tweet ({@link Enrichment#unmatched});
+ *   <li>{@link #errorsTag()}: {@link DeadLetter}s for records that cannot be written, such as a matched
+ *       record whose enrichment pushed it past {@link #withMaxRecordBytes(int)}: Kafka's producer would
+ *       otherwise refuse it and the default writer retry it forever. A tweet still {@code PENDING}
+ *       (a pipeline wired without MatchTerms) is an error too, never a silent drop.
+ * </ul>
+ *
+ * <p>One ParDo, no side effects: writing happens downstream. Windows and timestamps are kept.
+ */
+public final class RouteByOutcome extends PTransform<PCollection<JudgedTweet>, PCollectionTuple> {
+
+  static final String STEP = "RouteByOutcome";
+  /** Kafka's default {@code max.request.size}, less room for the key, headers and batch overhead. */
+  public static final int DEFAULT_MAX_RECORD_BYTES = 1_000_000;
+
+  private final TupleTag<OutputRecord> matchedTag = new TupleTag<>() {};
+  private final TupleTag<OutputRecord> unmatchedTag = new TupleTag<>() {};
+  private final TupleTag<DeadLetter> errorsTag = new TupleTag<>() {};
+  private final int maxRecordBytes;
+
+  private RouteByOutcome(int maxRecordBytes) {
+    this.maxRecordBytes = maxRecordBytes;
+  }
+
+  public static RouteByOutcome create() {
+    return new RouteByOutcome(DEFAULT_MAX_RECORD_BYTES);
+  }
+
+  /** The largest output value allowed; set it below the producer's {@code max.request.size}. */
+  public RouteByOutcome withMaxRecordBytes(int bytes) {
+    if (bytes < 1024) {
+      throw new IllegalArgumentException(
+          "withMaxRecordBytes(bytes): must be at least 1024, was " + bytes);
+    }
+    return new RouteByOutcome(bytes);
+  }
+
+  public TupleTag<OutputRecord> matchedTag() {
+    return matchedTag;
+  }
+
+  public TupleTag<OutputRecord> unmatchedTag() {
+    return unmatchedTag;
+  }
+
+  public TupleTag<DeadLetter> errorsTag() {
+    return errorsTag;
+  }
+
+  @Override
+  public PCollectionTuple expand(PCollection<JudgedTweet> input) {
+    PCollectionTuple out =
+        input.apply(
+            "RouteAndRender",
+            ParDo.of(new RouteFn(maxRecordBytes, matchedTag, unmatchedTag, errorsTag))
+                .withOutputTags(matchedTag, TupleTagList.of(unmatchedTag).and(errorsTag)));
+    out.get(matchedTag).setCoder(OutputRecord.coder());
+    out.get(unmatchedTag).setCoder(OutputRecord.coder());
+    out.get(errorsTag).setCoder(DeadLetter.coder());
+    return out;
+  }
+
+  static final class RouteFn extends DoFn<JudgedTweet, OutputRecord> {
+    private final Counter matched = Metrics.counter(RouteByOutcome.class, "matched");
+    private final Counter unmatched = Metrics.counter(RouteByOutcome.class, "unmatched");
+    private final Counter errors = Metrics.counter(RouteByOutcome.class, "errors");
+    private final int maxRecordBytes;
+    private final TupleTag<OutputRecord> matchedTag;
+    private final TupleTag<OutputRecord> unmatchedTag;
+    private final TupleTag<DeadLetter> errorsTag;
+
+    RouteFn(
+        int maxRecordBytes,
+        TupleTag<OutputRecord> matchedTag,
+        TupleTag<OutputRecord> unmatchedTag,
+        TupleTag<DeadLetter> errorsTag) {
+      this.maxRecordBytes = maxRecordBytes;
+      this.matchedTag = matchedTag;
+      this.unmatchedTag = unmatchedTag;
+      this.errorsTag = errorsTag;
+    }
+
+    @ProcessElement
+    public void process(@Element JudgedTweet tweet, MultiOutputReceiver out) {
+      SourceRecord source = tweet.record().source();
+      switch (tweet.verdict().outcome()) {
+        case MATCHED -> {
+          byte[] value = Enrichment.matched(tweet);
+          if (value.length > maxRecordBytes) {
+            errors.inc();
+            out.get(errorsTag)
+                .output(
+                    DeadLetter.of(
+                        source,
+                        STEP,
+                        "enriched record of "
+                            + value.length
+                            + " bytes exceeds the limit of "
+                            + maxRecordBytes
+                            + " bytes"));
+            return;
+          }
+          matched.inc();
+          out.get(matchedTag).output(OutputRecord.from(source, value));
+        }
+        case UNMATCHED -> {
+          byte[] value = Enrichment.unmatched(tweet);
+          if (value.length > maxRecordBytes) {
+            errors.inc();
+            out.get(errorsTag)
+                .output(
+                    DeadLetter.of(
+                        source,
+                        STEP,
+                        "unmatched record of " + value.length + " bytes exceeds the limit of "
+                            + maxRecordBytes + " bytes"));
+            return;
+          }
+          unmatched.inc();
+          out.get(unmatchedTag).output(OutputRecord.from(source, value));
+        }
+        case PENDING -> {
+          errors.inc();
+          out.get(errorsTag)
+              .output(DeadLetter.of(source, STEP, "no verdict: the tweet was never matched"));
+        }
+      }
+    }
+  }
+}
