@@ -189,16 +189,19 @@ public final class Unshortener implements AutoCloseable {
 
   /**
    * Resolves {@code url}. The future never completes exceptionally: every failure is a {@link
-   * Resolution} status. Each caller gets its own future, so cancelling it does not affect others
+   * Resolution} status. Links that are not shortened (including null or unparseable ones, and
+   * scheme-less "bit.ly/x") answer NOT_SHORTENED at once, also when disabled; shortened links
+   * answer DISABLED at once when disabled. Each caller gets its own future, so cancelling it does not affect others
    * sharing the same lookup.
    */
   public CompletableFuture<Resolution> resolve(String url) {
     try {
-      if (!settings.enabled()) {
-        return done(url, Status.DISABLED, "unshortening disabled");
-      }
       if (!isShortened(url)) {
         return done(url, Status.NOT_SHORTENED, "");
+      }
+      if (!settings.enabled()) {
+        // After the shortener check, so DISABLED counts exactly the links left unresolved.
+        return done(url, Status.DISABLED, "unshortening disabled");
       }
       if (closed) {
         return done(url, Status.FAILED, "unshortener closed");

@@ -157,7 +157,8 @@ class UnshortenerTest {
         .redirect("/r2", 301, "/r3")
         .redirect("/r3", 307, "final")
         .status("/final", 200);
-    Resolution r = await(unshortener(loopbackSettings()).resolve(web.url("/r1")));
+    // exactly maxHops redirects is still fine
+    Resolution r = await(unshortener(loopbackSettings().withMaxHops(3)).resolve(web.url("/r1")));
     assertThat(r.status()).isEqualTo(Status.RESOLVED);
     assertThat(r.hops()).isEqualTo(3);
     assertThat(r.finalUrl()).isEqualTo(web.url("/final"));
@@ -227,6 +228,26 @@ class UnshortenerTest {
     assertThat(r.status()).isEqualTo(Status.RESOLVED);
     assertThat(r.finalUrl()).isEqualTo("https://music.example/album?id=1");
     assertThat(r.hops()).isEqualTo(1);
+  }
+
+  @Test
+  void publicIpLiteralTargetIsReportedNotContacted() throws Exception {
+    web.redirect("/ip", 302, "http://203.0.114.7:8080/track.mp3");
+    Resolution r = await(unshortener(loopbackSettings()).resolve(web.url("/ip")));
+    assertThat(r.status()).isEqualTo(Status.RESOLVED);
+    assertThat(r.finalUrl()).isEqualTo("http://203.0.114.7:8080/track.mp3");
+  }
+
+  @Test
+  void connectionRefusedFails() throws Exception {
+    int deadPort;
+    try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      deadPort = ss.getLocalPort();
+    }
+    Resolution r = await(unshortener(loopbackSettings()).resolve("http://127.0.0.1:" + deadPort + "/x"));
+    assertThat(r.status()).isEqualTo(Status.FAILED);
+    assertThat(r.note()).isEqualTo("connection refused");
+    assertThat(r.finalUrl()).isEqualTo("http://127.0.0.1:" + deadPort + "/x");
   }
 
   @Test
@@ -496,6 +517,7 @@ class UnshortenerTest {
     Resolution r = u.resolve(web.url("/x")).get();
     assertThat(r.status()).isEqualTo(Status.DISABLED);
     assertThat(r.finalUrl()).isEqualTo(web.url("/x"));
+    assertThat(u.resolve("https://music.example/a").get().status()).isEqualTo(Status.NOT_SHORTENED);
     assertThat(web.requests.get()).isZero();
   }
 
