@@ -428,6 +428,16 @@ class UnshortenerTest {
   }
 
   @Test
+  void cachedResolutionExpiresAfterTtl() throws Exception {
+    web.redirect("/t", 301, "http://music.example/t");
+    Unshortener u = unshortener(loopbackSettings().withCacheTtl(Duration.ofMillis(200)));
+    await(u.resolve(web.url("/t")));
+    Thread.sleep(600);
+    await(u.resolve(web.url("/t")));
+    assertThat(web.hits("/t")).isEqualTo(2);
+  }
+
+  @Test
   void concurrentCallersShareOneLookup() throws Exception {
     web.routes.put("/cc", ex -> {
       Thread.sleep(300);
