@@ -4,7 +4,8 @@ package dev.linkwatch.pipeline;
 public enum Channel {
   MATCHED("matched"),
   UNMATCHED("unmatched"),
-  ERRORS("errors");
+  ERRORS("errors"),
+  COUNTS("counts");
 
   private final String fileName;
 

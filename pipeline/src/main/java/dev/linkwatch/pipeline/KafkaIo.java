@@ -22,7 +22,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import dev.linkwatch.core.EventTimes;
+import org.apache.beam.sdk.io.kafka.CustomTimestampPolicyWithLimitedDelay;
+import org.apache.beam.sdk.io.kafka.TimestampPolicyFactory;
 import org.joda.time.Duration;
+import org.joda.time.Instant;
 
 /**
  * The Kafka ends of the pipeline, built in one place.
@@ -51,9 +55,7 @@ public final class KafkaIo {
             .withKeyDeserializer(ByteArrayDeserializer.class)
             .withValueDeserializer(ByteArrayDeserializer.class)
             .withConsumerConfigUpdates(consumer)
-            // Idle partitions: this policy moves the watermark to now - delay when a partition has
-            // no backlog, so one quiet partition cannot hold every window open.
-            .withCreateTime(Duration.standardSeconds(30))
+            .withTimestampPolicyFactory(timestampPolicy(settings.windowing()))
             .commitOffsetsInFinalize();
     if (options.getMaxReadSeconds() > 0) {
       read = read.withMaxReadTime(Duration.standardSeconds(options.getMaxReadSeconds()));
@@ -70,6 +72,31 @@ public final class KafkaIo {
                     .via(KafkaIo::toSourceRecord))
             .setCoder(SourceRecord.coder());
       }
+    };
+  }
+
+  /**
+   * Stamps each record with its time in the chosen domain. The event-time and Kafka-time policies hold
+   * the watermark a batch length behind the newest record, and move it to now minus that delay when a
+   * partition has no backlog, so one idle partition cannot hold every window open. (A replay of old
+   * tweets should therefore use timeDomain=kafka or keep all partitions busy.)
+   */
+  static TimestampPolicyFactory<byte[], byte[]> timestampPolicy(Windowing windowing) {
+    Duration delay = windowing.batch();
+    return switch (windowing.timeDomain()) {
+      case PROCESSING -> TimestampPolicyFactory.withProcessingTime();
+      case KAFKA ->
+          (partition, previous) ->
+              new CustomTimestampPolicyWithLimitedDelay<>(
+                  r -> new Instant(r.getTimestamp()), delay, previous);
+      case EVENT ->
+          (partition, previous) ->
+              new CustomTimestampPolicyWithLimitedDelay<>(
+                  r ->
+                      new Instant(
+                          EventTimes.of(r.getKV().getValue()).orElse(r.getTimestamp())),
+                  delay,
+                  previous);
     };
   }
 
@@ -95,7 +122,8 @@ public final class KafkaIo {
         Map.of(
             Channel.MATCHED, options.getMatchedTopic(),
             Channel.UNMATCHED, options.getUnmatchedTopic(),
-            Channel.ERRORS, options.getErrorsTopic());
+            Channel.ERRORS, options.getErrorsTopic(),
+            Channel.COUNTS, options.getCountsTopic());
     return channel -> writeRecords(bootstrap, topics.get(channel), producer);
   }
 
@@ -125,6 +153,10 @@ public final class KafkaIo {
 
   static ProducerRecord<byte[], byte[]> toProducerRecord(String topic, OutputRecord r) {
     RecordHeaders headers = new RecordHeaders();
+    if (r.sourceTopic() == null) {
+      // Counts belong to a window, not to one input record.
+      return new ProducerRecord<>(topic, null, null, r.key(), r.value(), headers);
+    }
     headers.add(HEADER_TOPIC, r.sourceTopic().getBytes(StandardCharsets.UTF_8));
     headers.add(HEADER_PARTITION, ByteBuffer.allocate(4).putInt(r.sourcePartition()).array());
     headers.add(HEADER_OFFSET, ByteBuffer.allocate(8).putLong(r.sourceOffset()).array());

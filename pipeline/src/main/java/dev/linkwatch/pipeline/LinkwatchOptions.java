@@ -5,7 +5,7 @@ import org.apache.beam.sdk.options.Description;
 
 /** All of linkwatch's settings; each also has a key of the same name in the YAML config file. */
 public interface LinkwatchOptions
-    extends KafkaReadOptions, KafkaWriteOptions, FileIoOptions, DetectionOptions {
+    extends KafkaReadOptions, KafkaWriteOptions, FileIoOptions, DetectionOptions, WindowingOptions {
 
   @Description("YAML configuration file whose keys are these options' names (see config.example.yaml).")
   String getConfig();

@@ -26,7 +26,8 @@ public record Settings(
     boolean fuzzy,
     UnshortenSettings unshorten,
     Map<String, Object> kafkaProperties,
-    int maxRecordBytes) {
+    int maxRecordBytes,
+    Windowing windowing) {
 
   public static Settings from(LinkwatchOptions o) {
     if (o.getMinMatches() < 1) {
@@ -80,7 +81,8 @@ public record Settings(
         o.getFuzzy(),
         unshorten,
         kafkaProperties(o.getKafkaProperties()),
-        o.getMaxRecordBytes());
+        o.getMaxRecordBytes(),
+        Windowing.from(o));
   }
 
   static Catalog loadCatalog(List<String> files) {

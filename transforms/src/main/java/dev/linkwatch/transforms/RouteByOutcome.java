@@ -22,7 +22,9 @@ import org.apache.beam.sdk.values.TupleTagList;
  *   <li>{@link #errorsTag()}: {@link DeadLetter}s for records that cannot be written, such as a matched
  *       record whose enrichment pushed it past {@link #withMaxRecordBytes(int)}: Kafka's producer would
  *       otherwise refuse it and the default writer retry it forever. A tweet still {@code PENDING}
- *       (a pipeline wired without MatchTerms) is an error too, never a silent drop.
+ *       (a pipeline wired without MatchTerms) is an error too, never a silent drop;
+ *   <li>{@link #eventsTag()}: one {@link CountEvent} per input, saying where it went (with the artists
+ *       and distinct primary domains of a matched tweet), for {@link CountWindows}.
  * </ul>
  *
  * <p>One ParDo, no side effects: writing happens downstream. Windows and timestamps are kept.
@@ -36,6 +38,7 @@ public final class RouteByOutcome extends PTransform<PCollection<JudgedTweet>, P
   private final TupleTag<OutputRecord> matchedTag = new TupleTag<>() {};
   private final TupleTag<OutputRecord> unmatchedTag = new TupleTag<>() {};
   private final TupleTag<DeadLetter> errorsTag = new TupleTag<>() {};
+  private final TupleTag<CountEvent> eventsTag = new TupleTag<>() {};
   private final int maxRecordBytes;
 
   private RouteByOutcome(int maxRecordBytes) {
@@ -67,16 +70,22 @@ public final class RouteByOutcome extends PTransform<PCollection<JudgedTweet>, P
     return errorsTag;
   }
 
+  public TupleTag<CountEvent> eventsTag() {
+    return eventsTag;
+  }
+
   @Override
   public PCollectionTuple expand(PCollection<JudgedTweet> input) {
     PCollectionTuple out =
         input.apply(
             "RouteAndRender",
-            ParDo.of(new RouteFn(maxRecordBytes, matchedTag, unmatchedTag, errorsTag))
-                .withOutputTags(matchedTag, TupleTagList.of(unmatchedTag).and(errorsTag)));
+            ParDo.of(new RouteFn(maxRecordBytes, matchedTag, unmatchedTag, errorsTag, eventsTag))
+                .withOutputTags(
+                    matchedTag, TupleTagList.of(unmatchedTag).and(errorsTag).and(eventsTag)));
     out.get(matchedTag).setCoder(OutputRecord.coder());
     out.get(unmatchedTag).setCoder(OutputRecord.coder());
     out.get(errorsTag).setCoder(DeadLetter.coder());
+    out.get(eventsTag).setCoder(CountEvent.coder());
     return out;
   }
 
@@ -88,16 +97,25 @@ public final class RouteByOutcome extends PTransform<PCollection<JudgedTweet>, P
     private final TupleTag<OutputRecord> matchedTag;
     private final TupleTag<OutputRecord> unmatchedTag;
     private final TupleTag<DeadLetter> errorsTag;
+    private final TupleTag<CountEvent> eventsTag;
 
     RouteFn(
         int maxRecordBytes,
         TupleTag<OutputRecord> matchedTag,
         TupleTag<OutputRecord> unmatchedTag,
-        TupleTag<DeadLetter> errorsTag) {
+        TupleTag<DeadLetter> errorsTag,
+        TupleTag<CountEvent> eventsTag) {
       this.maxRecordBytes = maxRecordBytes;
       this.matchedTag = matchedTag;
       this.unmatchedTag = unmatchedTag;
       this.errorsTag = errorsTag;
+      this.eventsTag = eventsTag;
+    }
+
+    private void error(MultiOutputReceiver out, DeadLetter letter) {
+      errors.inc();
+      out.get(errorsTag).output(letter);
+      out.get(eventsTag).output(CountEvent.of(CountEvent.Outcome.ERRORED));
     }
 
     @ProcessElement
@@ -107,44 +125,46 @@ public final class RouteByOutcome extends PTransform<PCollection<JudgedTweet>, P
         case MATCHED -> {
           byte[] value = Enrichment.matched(tweet);
           if (value.length > maxRecordBytes) {
-            errors.inc();
-            out.get(errorsTag)
-                .output(
-                    DeadLetter.of(
-                        source,
-                        STEP,
-                        "enriched record of "
-                            + value.length
-                            + " bytes exceeds the limit of "
-                            + maxRecordBytes
-                            + " bytes"));
+            error(out, tooLarge(source, "enriched", value.length));
             return;
           }
           matched.inc();
           out.get(matchedTag).output(OutputRecord.from(source, value));
+          out.get(eventsTag).output(matchedEvent(tweet));
         }
         case UNMATCHED -> {
           byte[] value = Enrichment.unmatched(tweet);
           if (value.length > maxRecordBytes) {
-            errors.inc();
-            out.get(errorsTag)
-                .output(
-                    DeadLetter.of(
-                        source,
-                        STEP,
-                        "unmatched record of " + value.length + " bytes exceeds the limit of "
-                            + maxRecordBytes + " bytes"));
+            error(out, tooLarge(source, "unmatched", value.length));
             return;
           }
           unmatched.inc();
           out.get(unmatchedTag).output(OutputRecord.from(source, value));
+          out.get(eventsTag).output(CountEvent.of(CountEvent.Outcome.UNMATCHED));
         }
-        case PENDING -> {
-          errors.inc();
-          out.get(errorsTag)
-              .output(DeadLetter.of(source, STEP, "no verdict: the tweet was never matched"));
+        case PENDING -> error(out, DeadLetter.of(source, STEP, "no verdict: the tweet was never matched"));
+      }
+    }
+
+    private DeadLetter tooLarge(SourceRecord source, String what, int length) {
+      return DeadLetter.of(
+          source,
+          STEP,
+          what + " record of " + length + " bytes exceeds the limit of " + maxRecordBytes + " bytes");
+    }
+
+    private static CountEvent matchedEvent(JudgedTweet tweet) {
+      java.util.Set<String> domains = new java.util.LinkedHashSet<>();
+      for (Link l : tweet.links()) {
+        // Count the domains that made the tweet suspect, once each, not its whitelisted links.
+        if (!l.whitelisted() && l.primaryDomain() != null) {
+          domains.add(l.primaryDomain());
         }
       }
+      return new CountEvent(
+          CountEvent.Outcome.MATCHED,
+          Enrichment.values(tweet.hits(), dev.linkwatch.core.Tag.ARTIST),
+          java.util.List.copyOf(domains));
     }
   }
 }

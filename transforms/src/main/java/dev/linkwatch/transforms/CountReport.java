@@ -1,0 +1,135 @@
+package dev.linkwatch.transforms;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.coders.Coder;
+
+/**
+ * One pane of counts: a batch (fixed window) or a sliding window, its bounds in event time, whether the
+ * pane fired on time or late (a later pane carries the new total), and the counts.
+ */
+public record CountReport(
+    Scope scope, long windowStartMillis, long windowEndMillis, String timing, boolean last, Counts counts) {
+
+  public enum Scope {
+    BATCH("Batch", "batch"),
+    WINDOW("Window", "window");
+
+    private final String title;
+    private final String label;
+
+    Scope(String title, String label) {
+      this.title = title;
+      this.label = label;
+    }
+
+    public String label() {
+      return label;
+    }
+  }
+
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+  private static final JsonFactory JSON = new JsonFactory();
+
+  /** The original job's console layout: a header with the time, then one line per count. */
+  public String toConsole(int topN) {
+    String rule = "-------------------------------------------";
+    StringBuilder sb = new StringBuilder();
+    sb.append(rule).append('\n');
+    sb.append("Time: ").append(TIME.format(Instant.ofEpochMilli(windowEndMillis)));
+    if (scope == Scope.WINDOW) {
+      sb.append("  (window from ").append(TIME.format(Instant.ofEpochMilli(windowStartMillis))).append(')');
+    }
+    if ("LATE".equals(timing)) {
+      sb.append("  [late data: updated totals]");
+    }
+    sb.append('\n').append(rule).append('\n');
+    String t = scope.title;
+    sb.append(t).append("/Inbound: ").append(counts.inbound()).append('\n');
+    sb.append(t).append("/Matched: ").append(counts.matched()).append('\n');
+    sb.append(t).append("/Non-Matched: ").append(counts.unmatched()).append('\n');
+    sb.append(t).append("/Errored: ").append(counts.errored()).append('\n');
+    sb.append(t).append("/Notices: ").append(counts.notices()).append('\n');
+    for (Map.Entry<String, Long> e : counts.topArtists(topN)) {
+      sb.append(t).append("/Artist: ").append(e.getKey()).append("\tCount: ").append(e.getValue()).append('\n');
+    }
+    for (Map.Entry<String, Long> e : counts.topDomains(topN)) {
+      sb.append(t).append("/Domain: ").append(e.getKey()).append("\tCount: ").append(e.getValue()).append('\n');
+    }
+    return sb.toString();
+  }
+
+  /** One JSON record per count: scope, window bounds, metric, key where there is one, count, timing. */
+  public List<byte[]> toJsonRecords(int topN) {
+    List<byte[]> out = new ArrayList<>();
+    out.add(json("inbound", null, counts.inbound(), 0));
+    out.add(json("matched", null, counts.matched(), 0));
+    out.add(json("unmatched", null, counts.unmatched(), 0));
+    out.add(json("errored", null, counts.errored(), 0));
+    out.add(json("notices", null, counts.notices(), 0));
+    int rank = 0;
+    for (Map.Entry<String, Long> e : counts.topArtists(topN)) {
+      out.add(json("artist", e.getKey(), e.getValue(), ++rank));
+    }
+    rank = 0;
+    for (Map.Entry<String, Long> e : counts.topDomains(topN)) {
+      out.add(json("domain", e.getKey(), e.getValue(), ++rank));
+    }
+    return out;
+  }
+
+  private byte[] json(String metric, String key, long count, int rank) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(200);
+    try (JsonGenerator g = JSON.createGenerator(bytes)) {
+      g.writeStartObject();
+      g.writeStringField("scope", scope.label);
+      g.writeStringField("window_start", Instant.ofEpochMilli(windowStartMillis).toString());
+      g.writeStringField("window_end", Instant.ofEpochMilli(windowEndMillis).toString());
+      g.writeStringField("metric", metric);
+      if (key != null) {
+        g.writeStringField("key", key);
+        g.writeNumberField("rank", rank);
+      }
+      g.writeNumberField("count", count);
+      g.writeStringField("timing", timing);
+      g.writeBooleanField("final", last);
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static final Coder<CountReport> CODER =
+      Codec.coder(
+          (r, out) -> {
+            out.writeByte(r.scope.ordinal());
+            out.writeLong(r.windowStartMillis);
+            out.writeLong(r.windowEndMillis);
+            Codec.writeString(out, r.timing);
+            out.writeBoolean(r.last);
+            Counts.coder().encode(r.counts, out);
+          },
+          in ->
+              new CountReport(
+                  Scope.values()[in.readByte()],
+                  in.readLong(),
+                  in.readLong(),
+                  Codec.readString(in),
+                  in.readBoolean(),
+                  Counts.coder().decode(in)));
+
+  public static Coder<CountReport> coder() {
+    return CODER;
+  }
+}

@@ -1,0 +1,214 @@
+package dev.linkwatch.transforms;
+
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.AfterPane;
+import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
+import org.apache.beam.sdk.transforms.windowing.FixedWindows;
+import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
+import org.apache.beam.sdk.transforms.windowing.PaneInfo;
+import org.apache.beam.sdk.transforms.windowing.SlidingWindows;
+import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.joda.time.Duration;
+
+/**
+ * The original job's counts, per batch and over a sliding window, in event time.
+ *
+ * <p>Input: one {@link CountEvent} per input record, timestamped with the record's event time. Output:
+ * {@link CountReport}s, one per pane: for each batch (fixed windows of {@link #withBatch}) and each
+ * sliding window ({@link #withWindow}), the inbound, matched, unmatched, errored and notice counts
+ * (always all present; inbound is their sum, so the accounting identity holds in every pane) and the
+ * matched tweets per artist and per primary domain.
+ *
+ * <p>Triggers: each window fires when the watermark passes its end, then again for every late element
+ * within {@link #withAllowedLateness}, with accumulated totals (a late pane carries the new total, it
+ * does not vanish). Elements later than that are dropped by the runner and counted in its
+ * {@code droppedDueToLateness} metric. A batch or window without any record emits nothing.
+ *
+ * <p>Cost: every element is combined once, into its batch. Sliding windows are built from the batch
+ * aggregates (each aggregate joins size/slide windows), never from the elements, so a 6 h window
+ * sliding every 30 s costs about as much per element as the 30 s batches alone. Batch deltas are
+ * computed in discarding mode so late panes add to the sliding windows exactly once.
+ */
+public final class CountWindows extends PTransform<PCollection<CountEvent>, PCollection<CountReport>> {
+
+  private final Duration batch;
+  private final Duration windowSize;
+  private final Duration slide;
+  private final Duration allowedLateness;
+
+  private CountWindows(Duration batch, Duration windowSize, Duration slide, Duration allowedLateness) {
+    this.batch = batch;
+    this.windowSize = windowSize;
+    this.slide = slide;
+    this.allowedLateness = allowedLateness;
+  }
+
+  /** The original job's shape: 30 s batches, a 6 h window sliding every 30 s; 5 min lateness. */
+  public static CountWindows create() {
+    return new CountWindows(
+        Duration.standardSeconds(30),
+        Duration.standardHours(6),
+        Duration.standardSeconds(30),
+        Duration.standardMinutes(5));
+  }
+
+  public CountWindows withBatch(Duration newBatch) {
+    if (newBatch == null || newBatch.getMillis() <= 0) {
+      throw new IllegalArgumentException("withBatch(duration): must be positive, was " + newBatch);
+    }
+    return new CountWindows(newBatch, windowSize, slide, allowedLateness);
+  }
+
+  public CountWindows withWindow(Duration size, Duration newSlide) {
+    if (size == null || newSlide == null || size.getMillis() <= 0 || newSlide.getMillis() <= 0) {
+      throw new IllegalArgumentException(
+          "withWindow(size, slide): both must be positive, were " + size + ", " + newSlide);
+    }
+    return new CountWindows(batch, size, newSlide, allowedLateness);
+  }
+
+  public CountWindows withAllowedLateness(Duration lateness) {
+    if (lateness == null || lateness.getMillis() < 0) {
+      throw new IllegalArgumentException(
+          "withAllowedLateness(duration): must be zero or more, was " + lateness);
+    }
+    return new CountWindows(batch, windowSize, slide, lateness);
+  }
+
+  @Override
+  public PCollection<CountReport> expand(PCollection<CountEvent> events) {
+    if (slide.getMillis() % batch.getMillis() != 0 || windowSize.getMillis() % slide.getMillis() != 0) {
+      throw new IllegalArgumentException(
+          "CountWindows: the slide must be a multiple of the batch and the window a multiple of the"
+              + " slide (batch " + batch + ", window " + windowSize + ", slide " + slide + ")");
+    }
+    PCollection<Counts> batchDeltas =
+        events
+            .apply(
+                "IntoBatches",
+                Window.<CountEvent>into(FixedWindows.of(batch))
+                    .triggering(
+                        AfterWatermark.pastEndOfWindow()
+                            .withLateFirings(AfterPane.elementCountAtLeast(1)))
+                    .withAllowedLateness(allowedLateness)
+                    .discardingFiredPanes())
+            .apply("CountBatch", Combine.globally(new CountFn()).withoutDefaults())
+            .setCoder(Counts.coder());
+
+    PCollection<CountReport> batches =
+        batchDeltas
+            .apply("BatchTotals", accumulate(Window.into(FixedWindows.of(batch))))
+            .apply("SumBatch", Combine.globally(new MergeFn()).withoutDefaults())
+            .setCoder(Counts.coder())
+            .apply("ReportBatch", ParDo.of(new ReportFn(CountReport.Scope.BATCH)))
+            .setCoder(CountReport.coder());
+
+    PCollection<CountReport> windows =
+        batchDeltas
+            .apply("IntoSlidingWindows", accumulate(Window.into(SlidingWindows.of(windowSize).every(slide))))
+            .apply("SumWindow", Combine.globally(new MergeFn()).withoutDefaults())
+            .setCoder(Counts.coder())
+            .apply("ReportWindow", ParDo.of(new ReportFn(CountReport.Scope.WINDOW)))
+            .setCoder(CountReport.coder());
+
+    return PCollectionList.of(batches).and(windows).apply("AllReports", Flatten.pCollections());
+  }
+
+  private Window<Counts> accumulate(Window<Counts> window) {
+    return window
+        .triggering(AfterWatermark.pastEndOfWindow().withLateFirings(AfterPane.elementCountAtLeast(1)))
+        .withAllowedLateness(allowedLateness)
+        .accumulatingFiredPanes();
+  }
+
+  static final class CountFn extends Combine.CombineFn<CountEvent, Counts, Counts> {
+    @Override
+    public Counts createAccumulator() {
+      return new Counts();
+    }
+
+    @Override
+    public Counts addInput(Counts acc, CountEvent e) {
+      acc.add(e);
+      return acc;
+    }
+
+    @Override
+    public Counts mergeAccumulators(Iterable<Counts> accs) {
+      Counts merged = new Counts();
+      accs.forEach(merged::merge);
+      return merged;
+    }
+
+    @Override
+    public Counts extractOutput(Counts acc) {
+      return acc;
+    }
+
+    @Override
+    public org.apache.beam.sdk.coders.Coder<Counts> getAccumulatorCoder(
+        org.apache.beam.sdk.coders.CoderRegistry registry,
+        org.apache.beam.sdk.coders.Coder<CountEvent> inputCoder) {
+      return Counts.coder();
+    }
+  }
+
+  static final class MergeFn extends Combine.CombineFn<Counts, Counts, Counts> {
+    @Override
+    public Counts createAccumulator() {
+      return new Counts();
+    }
+
+    @Override
+    public Counts addInput(Counts acc, Counts input) {
+      acc.merge(input);
+      return acc;
+    }
+
+    @Override
+    public Counts mergeAccumulators(Iterable<Counts> accs) {
+      Counts merged = new Counts();
+      accs.forEach(merged::merge);
+      return merged;
+    }
+
+    @Override
+    public Counts extractOutput(Counts acc) {
+      return acc;
+    }
+
+    @Override
+    public org.apache.beam.sdk.coders.Coder<Counts> getAccumulatorCoder(
+        org.apache.beam.sdk.coders.CoderRegistry registry,
+        org.apache.beam.sdk.coders.Coder<Counts> inputCoder) {
+      return Counts.coder();
+    }
+  }
+
+  static final class ReportFn extends DoFn<Counts, CountReport> {
+    private final CountReport.Scope scope;
+
+    ReportFn(CountReport.Scope scope) {
+      this.scope = scope;
+    }
+
+    @ProcessElement
+    public void process(
+        @Element Counts counts, IntervalWindow window, PaneInfo pane, OutputReceiver<CountReport> out) {
+      out.output(
+          new CountReport(
+              scope,
+              window.start().getMillis(),
+              window.end().getMillis(),
+              pane.getTiming().name(),
+              pane.isLast(),
+              counts));
+    }
+  }
+}

@@ -1,0 +1,167 @@
+package dev.linkwatch.transforms;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.coders.Coder;
+
+/**
+ * Counts for one span of event time: records per outcome, and matched tweets per artist and per primary
+ * domain. Mergeable, so a window's counts are the sum of its batches' counts.
+ */
+public final class Counts {
+  long matched;
+  long unmatched;
+  long errored;
+  long notices;
+  final Map<String, Long> artists;
+  final Map<String, Long> domains;
+
+  Counts() {
+    this(0, 0, 0, 0, new HashMap<>(), new HashMap<>());
+  }
+
+  Counts(
+      long matched,
+      long unmatched,
+      long errored,
+      long notices,
+      Map<String, Long> artists,
+      Map<String, Long> domains) {
+    this.matched = matched;
+    this.unmatched = unmatched;
+    this.errored = errored;
+    this.notices = notices;
+    this.artists = artists;
+    this.domains = domains;
+  }
+
+  public static Counts of(
+      long matched, long unmatched, long errored, long notices, Map<String, Long> artists, Map<String, Long> domains) {
+    return new Counts(matched, unmatched, errored, notices, new HashMap<>(artists), new HashMap<>(domains));
+  }
+
+  void add(CountEvent e) {
+    switch (e.outcome()) {
+      case MATCHED -> {
+        matched++;
+        for (String a : e.artists()) {
+          artists.merge(a, 1L, Long::sum);
+        }
+        for (String d : e.domains()) {
+          domains.merge(d, 1L, Long::sum);
+        }
+      }
+      case UNMATCHED -> unmatched++;
+      case ERRORED -> errored++;
+      case NOTICE -> notices++;
+    }
+  }
+
+  void merge(Counts other) {
+    matched += other.matched;
+    unmatched += other.unmatched;
+    errored += other.errored;
+    notices += other.notices;
+    other.artists.forEach((k, v) -> artists.merge(k, v, Long::sum));
+    other.domains.forEach((k, v) -> domains.merge(k, v, Long::sum));
+  }
+
+  /** Every record counted once: inbound = matched + unmatched + errored + notices, by construction. */
+  public long inbound() {
+    return matched + unmatched + errored + notices;
+  }
+
+  public long matched() {
+    return matched;
+  }
+
+  public long unmatched() {
+    return unmatched;
+  }
+
+  public long errored() {
+    return errored;
+  }
+
+  public long notices() {
+    return notices;
+  }
+
+  /** The top {@code n} artists, by count descending, ties by name so output is deterministic. */
+  public List<Map.Entry<String, Long>> topArtists(int n) {
+    return top(artists, n);
+  }
+
+  public List<Map.Entry<String, Long>> topDomains(int n) {
+    return top(domains, n);
+  }
+
+  static List<Map.Entry<String, Long>> top(Map<String, Long> counts, int n) {
+    List<Map.Entry<String, Long>> entries = new ArrayList<>(counts.entrySet());
+    entries.sort(
+        Comparator.<Map.Entry<String, Long>>comparingLong(Map.Entry::getValue)
+            .reversed()
+            .thenComparing(Map.Entry::getKey));
+    return List.copyOf(entries.subList(0, Math.min(n, entries.size())).stream().map(e -> Map.entry(e.getKey(), e.getValue())).toList());
+  }
+
+  private static final Coder<Counts> CODER =
+      Codec.coder(
+          (c, out) -> {
+            out.writeLong(c.matched);
+            out.writeLong(c.unmatched);
+            out.writeLong(c.errored);
+            out.writeLong(c.notices);
+            writeMap(c.artists, out);
+            writeMap(c.domains, out);
+          },
+          in ->
+              new Counts(
+                  in.readLong(), in.readLong(), in.readLong(), in.readLong(), readMap(in), readMap(in)));
+
+  private static void writeMap(Map<String, Long> map, java.io.DataOutputStream out) throws java.io.IOException {
+    out.writeInt(map.size());
+    for (Map.Entry<String, Long> e : map.entrySet()) {
+      Codec.writeString(out, e.getKey());
+      out.writeLong(e.getValue());
+    }
+  }
+
+  private static Map<String, Long> readMap(java.io.DataInputStream in) throws java.io.IOException {
+    int n = in.readInt();
+    Map<String, Long> map = new HashMap<>(Math.max(4, n * 2));
+    for (int i = 0; i < n; i++) {
+      map.put(Codec.readString(in), in.readLong());
+    }
+    return map;
+  }
+
+  public static Coder<Counts> coder() {
+    return CODER;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Counts c
+        && matched == c.matched
+        && unmatched == c.unmatched
+        && errored == c.errored
+        && notices == c.notices
+        && artists.equals(c.artists)
+        && domains.equals(c.domains);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(matched, unmatched, errored, notices, artists, domains);
+  }
+
+  @Override
+  public String toString() {
+    return "Counts[in=" + inbound() + " matched=" + matched + " unmatched=" + unmatched + " errored="
+        + errored + " notices=" + notices + " artists=" + artists + " domains=" + domains + "]";
+  }
+}
