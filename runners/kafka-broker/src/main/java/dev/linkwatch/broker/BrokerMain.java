@@ -58,7 +58,8 @@ public final class BrokerMain {
       // execute() (unlike main()) returns instead of calling System.exit, so we can report the cause.
       PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
       rc = StorageTool.execute(
-          new String[] {"format", "-t", clusterId, "-c", props, "--ignore-formatted"}, out);
+          // "=" form: a cluster id may start with "-" and must not be parsed as an option.
+          new String[] {"format", "--cluster-id=" + clusterId, "--config=" + props, "--ignore-formatted"}, out);
     } catch (Throwable e) {
       e.printStackTrace();
       System.err.println("FATAL: formatting the KRaft storage failed: " + e);
