@@ -158,6 +158,9 @@ public final class LocalKafka implements AutoCloseable {
 
   private static LocalKafka launch(Builder b) throws IOException {
     boolean scratch = b.dataDir == null;
+    if (scratch) {
+      sweepStaleScratchDirs();
+    }
     Path dir = scratch
         ? Files.createTempDirectory("linkwatch-kafka-")
         : Files.createDirectories(b.dataDir.toAbsolutePath());
@@ -197,7 +200,12 @@ public final class LocalKafka implements AutoCloseable {
               : ProcessBuilder.Redirect.PIPE);
       long t0 = System.nanoTime();
       Process process = pb.start();
-      kafka = new LocalKafka(process, dir, scratch, ports[0], ports[1], b.detached);
+      try {
+        kafka = new LocalKafka(process, dir, scratch, ports[0], ports[1], b.detached);
+      } catch (RuntimeException e) { // e.g. the JVM is already shutting down
+        process.destroyForcibly();
+        throw e;
+      }
       Files.writeString(dir.resolve(PID_FILE), Long.toString(process.pid()) + "\n");
       Files.writeString(dir.resolve(BOOTSTRAP_FILE), kafka.bootstrapServers() + "\n");
       kafka.awaitServing(b.startTimeout);
@@ -211,6 +219,27 @@ public final class LocalKafka implements AutoCloseable {
         deleteRecursively(dir);
       }
       throw e;
+    }
+  }
+
+  /**
+   * A SIGKILLed parent cannot delete its scratch dir (its broker does stop, via the stdin watchdog), so each
+   * start removes those whose recorded broker is gone. Dirs without a pid file may be starting right now.
+   */
+  static void sweepStaleScratchDirs() {
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    try (Stream<Path> dirs = Files.list(tmp)) {
+      for (Path dir : dirs.filter(d -> d.getFileName().toString().startsWith("linkwatch-kafka-")).toList()) {
+        if (Files.isRegularFile(dir.resolve(PID_FILE)) && runningPid(dir).isEmpty()) {
+          try {
+            deleteRecursively(dir);
+          } catch (IOException e) {
+            LOG.debug("cannot delete stale {}: {}", dir, e.toString());
+          }
+        }
+      }
+    } catch (IOException e) {
+      LOG.debug("cannot list {}: {}", tmp, e.toString());
     }
   }
 

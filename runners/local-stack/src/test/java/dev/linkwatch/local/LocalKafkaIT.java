@@ -78,6 +78,10 @@ class LocalKafkaIT {
       assertThat(broker.onExit().completeOnTimeout(null, 30, TimeUnit.SECONDS).get())
           .as("broker exits by itself after its parent was SIGKILLed").isNotNull();
       assertThat(broker.isAlive()).isFalse();
+
+      assertThat(dir).as("left behind by the SIGKILLed parent").isDirectory();
+      LocalKafka.sweepStaleScratchDirs();
+      assertThat(dir).as("swept by the next start").doesNotExist();
     } finally {
       parent.destroyForcibly();
       if (brokerPid > 0) {
