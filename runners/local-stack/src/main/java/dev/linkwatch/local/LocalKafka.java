@@ -1,0 +1,622 @@
+package dev.linkwatch.local;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.CreateTopicsResult;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node Apache Kafka 4.1 broker (KRaft, no ZooKeeper, no Docker) running in its own JVM.
+ *
+ * <p>Its own JVM because the broker's Scala 2.13 / Kafka 4.1 / Jackson jars must never share a classpath
+ * with the pipeline (kafka-clients 3.9, Jackson 2.15 for Spark). The jars come from the
+ * {@code linkwatch-kafka-broker} artifact's {@code broker.classpath} resource, i.e. the local Maven repo.
+ *
+ * <p>Unless {@linkplain Builder#detached(boolean) detached}, the broker dies with this JVM however it ends:
+ * {@link #close()}, a shutdown hook (Ctrl-C), or, on SIGKILL, the broker's stdin watchdog.
+ */
+public final class LocalKafka implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LocalKafka.class);
+
+  private static final String BROKER_MAIN = "dev.linkwatch.broker.BrokerMain";
+  /** Files in the data dir, so a later CLI invocation can find and stop a detached broker. */
+  static final String PID_FILE = "broker.pid";
+  static final String BOOTSTRAP_FILE = "bootstrap";
+  static final String LOG_FILE = "broker.log";
+  private static final String PROPS_FILE = "server.properties";
+  private static final Duration STOP_GRACE = Duration.ofSeconds(15);
+  private static final int LOG_TAIL_LINES = 30;
+
+  private final Process process;
+  private final Path dataDir;
+  private final boolean scratch;
+  private final int port;
+  private final int controllerPort;
+  private final Thread shutdownHook;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private LocalKafka(Process process, Path dataDir, boolean scratch, int port, int controllerPort,
+      boolean detached) {
+    this.process = process;
+    this.dataDir = dataDir;
+    this.scratch = scratch;
+    this.port = port;
+    this.controllerPort = controllerPort;
+    // The hook also keeps this object (and the stdin pipe the broker watches) strongly reachable: were the
+    // Process garbage collected, its pipe would close and the broker would stop under a careless caller.
+    this.shutdownHook = detached ? null : new Thread(this::close, "linkwatch-kafka-shutdown");
+    if (shutdownHook != null) {
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+  }
+
+  /** Starts a broker with defaults in a scratch dir under java.io.tmpdir, deleted on {@link #close()}. */
+  public static LocalKafka start() throws IOException {
+    return builder().start();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Options of a broker to start; every one has a default fit for tests on a small machine. */
+  public static final class Builder {
+    private Path dataDir;
+    private int partitions = 2;
+    private String heap = "-Xmx768m";
+    private Duration startTimeout = Duration.ofSeconds(60);
+    private final Map<String, String> properties = new LinkedHashMap<>();
+    private boolean detached;
+
+    private Builder() {}
+
+    /** A data dir that survives {@link #close()} (topics and offsets persist across restarts). */
+    public Builder dataDir(Path dataDir) {
+      this.dataDir = Objects.requireNonNull(dataDir);
+      return this;
+    }
+
+    /** Partitions of auto-created topics ({@code num.partitions}). */
+    public Builder partitions(int partitions) {
+      if (partitions < 1) {
+        throw new IllegalArgumentException("partitions must be >= 1: " + partitions);
+      }
+      this.partitions = partitions;
+      return this;
+    }
+
+    /** The broker JVM's heap option, e.g. {@code -Xmx1g}. */
+    public Builder heap(String heap) {
+      this.heap = Objects.requireNonNull(heap);
+      return this;
+    }
+
+    public Builder startTimeout(Duration startTimeout) {
+      this.startTimeout = Objects.requireNonNull(startTimeout);
+      return this;
+    }
+
+    /** An extra server property; it overrides the defaults. */
+    public Builder property(String key, String value) {
+      properties.put(Objects.requireNonNull(key), Objects.requireNonNull(value));
+      return this;
+    }
+
+    /**
+     * A detached broker outlives this JVM (no stdin watchdog, no shutdown hook, own session); find and stop
+     * it later with {@link LocalKafka#runningPid(Path)} and {@link LocalKafka#stop(Path)}. Give it a
+     * {@link #dataDir(Path)}, or the scratch dir would be lost track of.
+     */
+    public Builder detached(boolean detached) {
+      this.detached = detached;
+      return this;
+    }
+
+    /** Starts the broker and returns once it answers a describeCluster. */
+    public LocalKafka start() throws IOException {
+      return launch(this);
+    }
+  }
+
+  private static LocalKafka launch(Builder b) throws IOException {
+    boolean scratch = b.dataDir == null;
+    if (scratch) {
+      sweepStaleScratchDirs();
+    }
+    Path dir = scratch
+        ? Files.createTempDirectory("linkwatch-kafka-")
+        : Files.createDirectories(b.dataDir.toAbsolutePath());
+    LocalKafka kafka = null;
+    try {
+      Optional<Long> running = runningPid(dir);
+      if (running.isPresent()) {
+        throw new IllegalStateException("a broker already runs on " + dir + " (pid " + running.get() + ")");
+      }
+      int[] ports = freePorts(2);
+      Path props = dir.resolve(PROPS_FILE);
+      writeProperties(props, serverProperties(b, dir, ports[0], ports[1]));
+      Path log = dir.resolve(LOG_FILE);
+
+      List<String> cmd = new ArrayList<>();
+      if (b.detached && Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+        // Own session: a Ctrl-C in the terminal that ran `linkwatch broker start` must not reach it.
+        cmd.add("/usr/bin/setsid");
+      }
+      cmd.add(javaExecutable());
+      cmd.add(b.heap);
+      cmd.add("-XX:+UseSerialGC");
+      cmd.add("-Djava.awt.headless=true");
+      cmd.add("-cp");
+      cmd.add(brokerClasspath());
+      cmd.add(BROKER_MAIN);
+      cmd.add(props.toString());
+      if (b.detached) {
+        cmd.add("--no-watchdog");
+      }
+      ProcessBuilder pb = new ProcessBuilder(cmd)
+          .directory(dir.toFile())
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
+          .redirectInput(b.detached
+              ? ProcessBuilder.Redirect.from(new File("/dev/null"))
+              : ProcessBuilder.Redirect.PIPE);
+      long t0 = System.nanoTime();
+      Process process = pb.start();
+      try {
+        kafka = new LocalKafka(process, dir, scratch, ports[0], ports[1], b.detached);
+      } catch (RuntimeException e) { // e.g. the JVM is already shutting down
+        process.destroyForcibly();
+        throw e;
+      }
+      Files.writeString(dir.resolve(PID_FILE), Long.toString(process.pid()) + "\n");
+      Files.writeString(dir.resolve(BOOTSTRAP_FILE), kafka.bootstrapServers() + "\n");
+      kafka.awaitServing(b.startTimeout);
+      LOG.info("Kafka broker pid {} serves {} (data {}), started in {} ms", process.pid(),
+          kafka.bootstrapServers(), dir, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+      return kafka;
+    } catch (IOException | RuntimeException | Error e) {
+      if (kafka != null) {
+        kafka.close();
+      } else if (scratch) {
+        deleteRecursively(dir);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * A SIGKILLed parent cannot delete its scratch dir (its broker does stop, via the stdin watchdog), so each
+   * start removes those whose recorded broker is gone. Dirs without a pid file may be starting right now.
+   */
+  static void sweepStaleScratchDirs() {
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    try (Stream<Path> dirs = Files.list(tmp)) {
+      for (Path dir : dirs.filter(d -> d.getFileName().toString().startsWith("linkwatch-kafka-")).toList()) {
+        if (Files.isRegularFile(dir.resolve(PID_FILE)) && runningPid(dir).isEmpty()) {
+          try {
+            deleteRecursively(dir);
+          } catch (IOException e) {
+            LOG.debug("cannot delete stale {}: {}", dir, e.toString());
+          }
+        }
+      }
+    } catch (IOException e) {
+      LOG.debug("cannot list {}: {}", tmp, e.toString());
+    }
+  }
+
+  private static Properties serverProperties(Builder b, Path dir, int port, int controllerPort) {
+    Properties p = new Properties();
+    p.setProperty("process.roles", "broker,controller");
+    p.setProperty("node.id", "1");
+    p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+    p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+    p.setProperty("controller.listener.names", "CONTROLLER");
+    p.setProperty("inter.broker.listener.name", "PLAINTEXT");
+    p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.setProperty("log.dirs", dir.resolve("kraft-logs").toString());
+    p.setProperty("num.partitions", Integer.toString(b.partitions));
+    p.setProperty("auto.create.topics.enable", "true");
+    p.setProperty("default.replication.factor", "1");
+    p.setProperty("min.insync.replicas", "1");
+    // Internal topics: one replica, and few partitions so the first consumer group or transaction is quick.
+    p.setProperty("offsets.topic.replication.factor", "1");
+    p.setProperty("offsets.topic.num.partitions", "1");
+    p.setProperty("transaction.state.log.replication.factor", "1");
+    p.setProperty("transaction.state.log.min.isr", "1");
+    p.setProperty("transaction.state.log.num.partitions", "1");
+    p.setProperty("share.coordinator.state.topic.replication.factor", "1");
+    p.setProperty("share.coordinator.state.topic.min.isr", "1");
+    p.setProperty("group.initial.rebalance.delay.ms", "0");
+    // Small machine: fewer threads, a small log-cleaner buffer (default 128 MB of heap).
+    p.setProperty("num.network.threads", "2");
+    p.setProperty("num.io.threads", "2");
+    p.setProperty("background.threads", "2");
+    p.setProperty("num.recovery.threads.per.data.dir", "1");
+    p.setProperty("log.cleaner.threads", "1");
+    p.setProperty("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024));
+    b.properties.forEach(p::setProperty);
+    return p;
+  }
+
+  private static void writeProperties(Path file, Properties p) throws IOException {
+    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      p.store(w, "written by linkwatch LocalKafka; regenerated on every start");
+    }
+  }
+
+  private static String javaExecutable() {
+    return ProcessHandle.current().info().command()
+        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+  }
+
+  /**
+   * The launcher jar (located through BrokerMain, present on this classpath with its dependencies excluded)
+   * plus the broker's own jars it lists.
+   */
+  static String brokerClasspath() throws IOException {
+    Class<?> main;
+    try {
+      main = Class.forName(BROKER_MAIN, false, LocalKafka.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new IOException("linkwatch-kafka-broker is not on the classpath", e);
+    }
+    Path launcher;
+    try {
+      launcher = Path.of(main.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (URISyntaxException | NullPointerException e) {
+      throw new IOException("cannot locate the jar of " + BROKER_MAIN, e);
+    }
+    String entries;
+    try (InputStream in = main.getResourceAsStream("broker.classpath")) {
+      if (in == null) {
+        throw new IOException("broker.classpath is missing next to " + BROKER_MAIN + " in " + launcher);
+      }
+      entries = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+    }
+    String first = entries.split(File.pathSeparator, 2)[0];
+    if (!Files.exists(Path.of(first))) {
+      throw new IOException("broker jar " + first + " is missing: broker.classpath was written on another "
+          + "machine; rebuild runners/kafka-broker here (mvn install)");
+    }
+    return launcher + File.pathSeparator + entries;
+  }
+
+  private static int[] freePorts(int n) throws IOException {
+    // All sockets open at once so the ports are distinct; the broker binds them a second later.
+    ServerSocket[] sockets = new ServerSocket[n];
+    try {
+      int[] ports = new int[n];
+      for (int i = 0; i < n; i++) {
+        sockets[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        ports[i] = sockets[i].getLocalPort();
+      }
+      return ports;
+    } finally {
+      for (ServerSocket s : sockets) {
+        if (s != null) {
+          s.close();
+        }
+      }
+    }
+  }
+
+  private void awaitServing(Duration timeout) throws IOException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    // A plain TCP probe first: an AdminClient pointed at a closed port floods the log with warnings.
+    while (!portOpen()) {
+      checkStillStarting(deadline, timeout, null);
+      sleep(100);
+    }
+    Exception last = null;
+    try (Admin admin = admin(2_000)) {
+      while (true) {
+        checkStillStarting(deadline, timeout, last);
+        try {
+          Collection<Node> nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(2_000))
+              .nodes().get(3, TimeUnit.SECONDS);
+          if (!nodes.isEmpty()) {
+            return;
+          }
+        } catch (ExecutionException | TimeoutException e) {
+          last = e;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while waiting for the broker", e);
+        }
+        sleep(200);
+      }
+    }
+  }
+
+  private void checkStillStarting(long deadline, Duration timeout, Exception last) throws IOException {
+    if (!process.isAlive()) {
+      throw new IOException("Kafka broker exited with code " + process.exitValue() + " while starting; last "
+          + "lines of " + logFile() + ":\n" + logTail());
+    }
+    if (System.nanoTime() > deadline) {
+      throw new IOException("Kafka broker did not serve on " + bootstrapServers() + " within " + timeout
+          + "; last lines of " + logFile() + ":\n" + logTail(), last);
+    }
+  }
+
+  private boolean portOpen() {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private String logTail() {
+    try {
+      List<String> lines = Files.readAllLines(logFile(), StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+    } catch (IOException e) {
+      return "(log unreadable: " + e + ")";
+    }
+  }
+
+  private Admin admin(int timeoutMs) {
+    Properties p = new Properties();
+    p.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    p.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(timeoutMs));
+    p.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString(Math.max(timeoutMs, 5_000)));
+    p.setProperty(AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, "100");
+    p.setProperty(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500");
+    p.setProperty(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, "100");
+    p.setProperty(AdminClientConfig.CLIENT_ID_CONFIG, "linkwatch-local-kafka");
+    return Admin.create(p);
+  }
+
+  /** "127.0.0.1:PORT", the broker's PLAINTEXT listener. */
+  public String bootstrapServers() {
+    return "127.0.0.1:" + port;
+  }
+
+  /** Creates topics, or leaves them as they are if they exist; returns once every partition has a leader. */
+  public void createTopics(int partitions, String... names) {
+    List<NewTopic> topics = new ArrayList<>();
+    for (String name : names) {
+      topics.add(new NewTopic(name, partitions, (short) 1));
+    }
+    create(topics);
+  }
+
+  /** Like {@link #createTopics} with topic configs, e.g. {@code message.timestamp.type=LogAppendTime}. */
+  public void createTopic(String name, int partitions, Map<String, String> configs) {
+    create(List.of(new NewTopic(name, partitions, (short) 1).configs(configs)));
+  }
+
+  private void create(List<NewTopic> topics) {
+    if (topics.isEmpty()) {
+      return;
+    }
+    List<String> names = topics.stream().map(NewTopic::name).toList();
+    try (Admin admin = admin(10_000)) {
+      CreateTopicsResult result = admin.createTopics(topics);
+      for (Map.Entry<String, KafkaFuture<Void>> e : result.values().entrySet()) {
+        try {
+          e.getValue().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException ex) {
+          if (!(ex.getCause() instanceof TopicExistsException)) {
+            throw new IllegalStateException("cannot create topic " + e.getKey() + ": " + ex.getCause(), ex);
+          }
+        }
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (true) {
+        try {
+          Map<String, TopicDescription> described =
+              admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS);
+          boolean ready = described.values().stream()
+              .flatMap(d -> d.partitions().stream())
+              .map(TopicPartitionInfo::leader)
+              .allMatch(l -> l != null && !l.isEmpty());
+          if (ready && described.keySet().containsAll(names)) {
+            return;
+          }
+        } catch (ExecutionException ex) {
+          // metadata not propagated yet (UnknownTopicOrPartition): retry
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("topics " + names + " have no leaders after 30 s");
+        }
+        sleep(100);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topics " + names, e);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("timed out creating topics " + names, e);
+    }
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** The broker JVM's stdout and stderr. */
+  public Path logFile() {
+    return dataDir.resolve(LOG_FILE);
+  }
+
+  /** For tests checking that the ports are released. */
+  int controllerPort() {
+    return controllerPort;
+  }
+
+  /**
+   * Stops the broker (SIGTERM, so Kafka shuts down cleanly; SIGKILL after 15 s), waits for it to exit and
+   * deletes a scratch data dir. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException e) {
+        // the JVM is already shutting down; the hook is running or will find us closed
+      }
+    }
+    terminate(process.toHandle());
+    try {
+      process.getOutputStream().close();
+    } catch (IOException ignored) {
+      // the broker is gone; nothing reads the pipe
+    }
+    try {
+      if (scratch) {
+        deleteRecursively(dataDir);
+      } else {
+        Files.deleteIfExists(dataDir.resolve(PID_FILE));
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot clean up {}: {}", dataDir, e.toString());
+    }
+  }
+
+  /** The pid of a live broker started on this data dir (detached or not), from its pid file. */
+  public static Optional<Long> runningPid(Path dataDir) {
+    return readFile(dataDir.resolve(PID_FILE))
+        .flatMap(s -> {
+          try {
+            return Optional.of(Long.parseLong(s));
+          } catch (NumberFormatException e) {
+            return Optional.empty();
+          }
+        })
+        .flatMap(ProcessHandle::of)
+        .filter(ProcessHandle::isAlive)
+        .filter(LocalKafka::looksLikeBroker)
+        .map(ProcessHandle::pid);
+  }
+
+  /** The bootstrap servers of a live broker started on this data dir. */
+  public static Optional<String> runningBootstrapServers(Path dataDir) {
+    return runningPid(dataDir).flatMap(pid -> readFile(dataDir.resolve(BOOTSTRAP_FILE)));
+  }
+
+  /** Stops the broker running on this data dir, e.g. a detached one; false if none ran. */
+  public static boolean stop(Path dataDir) {
+    Optional<ProcessHandle> handle = runningPid(dataDir).flatMap(ProcessHandle::of);
+    handle.ifPresent(LocalKafka::terminate);
+    try {
+      Files.deleteIfExists(dataDir.resolve(PID_FILE));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return handle.isPresent();
+  }
+
+  /** A recycled pid must not make us kill a stranger. */
+  private static boolean looksLikeBroker(ProcessHandle h) {
+    Optional<String[]> args = h.info().arguments();
+    return args.isEmpty() || Arrays.asList(args.get()).contains(BROKER_MAIN);
+  }
+
+  private static Optional<String> readFile(Path file) {
+    try {
+      return Files.isRegularFile(file) ? Optional.of(Files.readString(file).trim()) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static void terminate(ProcessHandle h) {
+    if (!h.isAlive()) {
+      return;
+    }
+    h.destroy();
+    if (!waitForExit(h, STOP_GRACE)) {
+      LOG.warn("Kafka broker pid {} ignored SIGTERM for {}, killing it", h.pid(), STOP_GRACE);
+      h.destroyForcibly();
+      waitForExit(h, Duration.ofSeconds(10));
+    }
+  }
+
+  private static boolean waitForExit(ProcessHandle h, Duration timeout) {
+    try {
+      h.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (ExecutionException e) {
+      return !h.isAlive();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return !h.isAlive();
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
