@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
+import dev.linkwatch.core.EventTimes;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.metrics.Counter;
@@ -20,6 +21,7 @@ import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.joda.time.Instant;
 
 /**
  * File mode: JSON Lines in (one tweet per line, read as raw bytes), {@code matched.jsonl}, {@code
@@ -30,13 +32,22 @@ public final class FileIo {
   private FileIo() {}
 
   public static PTransform<PBegin, PCollection<SourceRecord>> readLines(String filepattern) {
+    return readLines(filepattern, Windowing.TimeDomain.EVENT);
+  }
+
+  /**
+   * Lines stamped in {@code domain}: event time from the tweet (else the file's modification time, a
+   * file's stand-in for the Kafka record time), or the time of reading.
+   */
+  public static PTransform<PBegin, PCollection<SourceRecord>> readLines(
+      String filepattern, Windowing.TimeDomain domain) {
     return new PTransform<>("ReadJsonLines") {
       @Override
       public PCollection<SourceRecord> expand(PBegin input) {
         return input
             .apply("MatchFiles", FileIO.match().filepattern(filepattern))
             .apply("OpenFiles", FileIO.readMatches())
-            .apply("SplitLines", ParDo.of(new SplitLinesFn()))
+            .apply("SplitLines", ParDo.of(new SplitLinesFn(domain)))
             .setCoder(SourceRecord.coder());
       }
     };
@@ -45,11 +56,17 @@ public final class FileIo {
   /** Splits on '\n' in bytes (so invalid UTF-8 reaches the parser, and its error, unchanged). */
   static final class SplitLinesFn extends DoFn<FileIO.ReadableFile, SourceRecord> {
     private final Counter blankLines = Metrics.counter(FileIo.class, "blankLines");
+    private final Windowing.TimeDomain domain;
+
+    SplitLinesFn(Windowing.TimeDomain domain) {
+      this.domain = domain;
+    }
 
     @ProcessElement
     public void process(@Element FileIO.ReadableFile file, OutputReceiver<SourceRecord> out)
         throws IOException {
       String name = file.getMetadata().resourceId().getFilename();
+      long fileTime = file.getMetadata().lastModifiedMillis();
       try (InputStream in = new BufferedInputStream(Channels.newInputStream(file.open()), 1 << 16)) {
         ByteArrayOutputStream line = new ByteArrayOutputStream(8192);
         long lineNumber = 0;
@@ -70,7 +87,14 @@ public final class FileIo {
               // A blank line holds no record; counted so the line numbers still add up.
               blankLines.inc();
             } else {
-              out.output(new SourceRecord(name, 0, lineNumber, 0L, null, bytes));
+              long time =
+                  switch (domain) {
+                    case PROCESSING -> System.currentTimeMillis();
+                    case KAFKA -> fileTime;
+                    case EVENT -> EventTimes.of(bytes).orElse(fileTime);
+                  };
+              out.outputWithTimestamp(
+                  new SourceRecord(name, 0, lineNumber, time, null, bytes), new Instant(time));
             }
             line.reset();
             if (b == -1) {

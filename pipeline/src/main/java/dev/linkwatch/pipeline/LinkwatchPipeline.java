@@ -12,7 +12,13 @@ import dev.linkwatch.transforms.RouteByOutcome;
 import dev.linkwatch.transforms.SourceRecord;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import dev.linkwatch.transforms.CountEvent;
+import dev.linkwatch.transforms.CountReport;
+import dev.linkwatch.transforms.CountWindows;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.FlatMapElements;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PBegin;
@@ -38,7 +44,8 @@ public final class LinkwatchPipeline {
       PCollection<OutputRecord> errors,
       PCollection<JudgedTweet> judged,
       PCollection<NoticeRecord> notices,
-      PCollection<DeadLetter> deadLetters) {}
+      PCollection<DeadLetter> deadLetters,
+      PCollection<CountReport> counts) {}
 
   public static PipelineResult run(LinkwatchOptions options) {
     Settings settings = Settings.from(options);
@@ -50,7 +57,9 @@ public final class LinkwatchPipeline {
     buildPipeline(
         pipeline,
         settings,
-        files ? FileIo.readLines(options.getInput()) : KafkaIo.readTweets(options, settings),
+        files
+            ? FileIo.readLines(options.getInput(), settings.windowing().timeDomain())
+            : KafkaIo.readTweets(options, settings),
         files
             ? FileIo.sinks(options.getOutput())
             : KafkaIo.sinks(options, settings));
@@ -116,6 +125,64 @@ public final class LinkwatchPipeline {
     matched.apply("WriteMatched", sinks.to(Channel.MATCHED));
     unmatched.apply("WriteUnmatched", sinks.to(Channel.UNMATCHED));
     errors.apply("WriteDeadLetters", sinks.to(Channel.ERRORS));
-    return new Routed(matched, unmatched, errors, judged, notices, deadLetters);
+
+    PCollection<CountReport> counts =
+        PCollectionList.of(routed.get(route.eventsTag()))
+            .and(
+                notices
+                    .apply("NoticeEvents", asEvent(CountEvent.Outcome.NOTICE))
+                    .setCoder(CountEvent.coder()))
+            .and(
+                parsed
+                    .get(parse.failuresTag())
+                    .apply("ParseErrorEvents", asEvent(CountEvent.Outcome.ERRORED))
+                    .setCoder(CountEvent.coder()))
+            .apply("CollectCountEvents", Flatten.pCollections())
+            .apply("CountWindows", countWindows(settings.windowing()));
+    int topN = settings.windowing().topN();
+    counts
+        .apply(
+            "RenderCounts",
+            FlatMapElements.into(TypeDescriptor.of(OutputRecord.class))
+                .via(
+                    (CountReport r) ->
+                        r.toJsonRecords(topN).stream()
+                            .map(json -> new OutputRecord(null, -1, -1L, null, json))
+                            .toList()))
+        .setCoder(OutputRecord.coder())
+        .apply("WriteCounts", sinks.to(Channel.COUNTS));
+    if (settings.windowing().printCounts()) {
+      counts.apply("PrintCounts", ParDo.of(new PrintCountsFn(topN)));
+    }
+    return new Routed(matched, unmatched, errors, judged, notices, deadLetters, counts);
+  }
+
+  static CountWindows countWindows(Windowing w) {
+    return CountWindows.create()
+        .withBatch(w.batch())
+        .withWindow(w.window(), w.slide())
+        .withAllowedLateness(w.allowedLateness());
+  }
+
+  private static <T> MapElements<T, CountEvent> asEvent(CountEvent.Outcome outcome) {
+    return MapElements.into(TypeDescriptor.of(CountEvent.class)).via((T ignored) -> CountEvent.of(outcome));
+  }
+
+  /** The original job printed its counts; so does linkwatch, one report at a time. */
+  static final class PrintCountsFn extends DoFn<CountReport, Void> {
+    private final int topN;
+
+    PrintCountsFn(int topN) {
+      this.topN = topN;
+    }
+
+    @ProcessElement
+    public void process(@Element CountReport report) {
+      String text = report.toConsole(topN);
+      synchronized (System.out) {
+        System.out.print(text);
+        System.out.flush();
+      }
+    }
   }
 }

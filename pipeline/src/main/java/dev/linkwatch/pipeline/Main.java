@@ -20,7 +20,14 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     version = "linkwatch 0.1.0",
     description = "Watches a tweet stream for links to pirated music (Apache Beam).",
-    subcommands = {Main.Run.class, Main.DemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      Main.Run.class,
+      Main.DemoCommand.class,
+      ToolCommands.Generate.class,
+      ToolCommands.Broker.class,
+      ToolCommands.Topics.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Callable<Integer> {
   public static final int EXIT_OK = 0;
   public static final int EXIT_FAILED = 1;

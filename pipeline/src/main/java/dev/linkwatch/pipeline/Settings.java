@@ -98,7 +98,7 @@ public record Settings(
       try {
         Catalog one = Catalog.load(path);
         catalog = catalog == null ? one : catalog.merge(one);
-      } catch (CatalogException | IOException e) {
+      } catch (CatalogException e) {
         throw new ConfigException("catalog: " + ConfigFile.oneLine(e.getMessage()), e);
       }
     }

@@ -8,6 +8,7 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.AfterPane;
 import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.transforms.windowing.SlidingWindows;
@@ -117,7 +118,10 @@ public final class CountWindows extends PTransform<PCollection<CountEvent>, PCol
             .apply("ReportWindow", ParDo.of(new ReportFn(CountReport.Scope.WINDOW)))
             .setCoder(CountReport.coder());
 
-    return PCollectionList.of(batches).and(windows).apply("AllReports", Flatten.pCollections());
+    // Reports carry their window and pane in their fields; one global collection is what sinks want.
+    return PCollectionList.of(batches.apply("BatchReportsGlobal", Window.into(new GlobalWindows())))
+        .and(windows.apply("WindowReportsGlobal", Window.into(new GlobalWindows())))
+        .apply("AllReports", Flatten.pCollections());
   }
 
   private Window<Counts> accumulate(Window<Counts> window) {

@@ -1,6 +1,7 @@
 package dev.linkwatch.transforms;
 
 import dev.linkwatch.core.Catalog;
+import dev.linkwatch.core.MatchResult;
 import dev.linkwatch.core.TermMatcher;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -69,7 +70,7 @@ public final class MatchTerms extends PTransform<PCollection<JudgedTweet>, PColl
 
   /** The matching rule on one tweet; plain logic so tests can call it without a pipeline. */
   static JudgedTweet judge(JudgedTweet tweet, TermMatcher matcher, int minMatches) {
-    TermMatcher.MatchResult result = matcher.match(tweet.record().tweet().text());
+    MatchResult result = matcher.match(tweet.record().tweet().text());
     int matches = Math.min(result.spanCount(), result.distinctEntries());
     Verdict verdict =
         matches >= minMatches

@@ -1,0 +1,281 @@
+package dev.linkwatch.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.linkwatch.local.LocalKafka;
+import dev.linkwatch.pipeline.demo.TweetGenerator;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The small tools around the pipeline: the local broker, reading a topic, generating tweets. */
+final class ToolCommands {
+  private ToolCommands() {}
+
+  static final Path BROKER_DIR = Path.of(".linkwatch", "broker");
+
+  /** The bootstrap servers given, else the local broker's when one runs, else the usual default. */
+  static String bootstrap(String given) {
+    if (given != null) {
+      return given;
+    }
+    return LocalKafka.runningBootstrapServers(BROKER_DIR).orElse("127.0.0.1:9092");
+  }
+
+  @Command(
+      name = "broker",
+      description = "The local Kafka broker on its own (data in .linkwatch/broker), for other tools.",
+      mixinStandardHelpOptions = true,
+      subcommands = {Broker.Start.class, Broker.Stop.class, Broker.Status.class})
+  static final class Broker implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      System.err.println("linkwatch broker: say start, stop or status (linkwatch broker --help)");
+      return Main.EXIT_USAGE;
+    }
+
+    @Command(name = "start", description = "Start the broker in the background and print its address.", mixinStandardHelpOptions = true)
+    static final class Start implements Callable<Integer> {
+      @Option(names = "--partitions", defaultValue = "2", description = "Default partitions of new topics (default ${DEFAULT-VALUE}).")
+      int partitions;
+
+      @Override
+      public Integer call() throws IOException {
+        Optional<String> running = LocalKafka.runningBootstrapServers(BROKER_DIR);
+        if (LocalKafka.runningPid(BROKER_DIR).isPresent() && running.isPresent()) {
+          System.out.println("already running at " + running.get());
+          return Main.EXIT_OK;
+        }
+        Files.createDirectories(BROKER_DIR);
+        LocalKafka kafka =
+            LocalKafka.builder().dataDir(BROKER_DIR).partitions(partitions).detached(true).start();
+        System.out.println("started at " + kafka.bootstrapServers() + " (pid " + kafka.pid() + ")");
+        return Main.EXIT_OK;
+      }
+    }
+
+    @Command(name = "stop", description = "Stop the broker started by 'linkwatch broker start'.", mixinStandardHelpOptions = true)
+    static final class Stop implements Callable<Integer> {
+      @Override
+      public Integer call() {
+        boolean stopped = LocalKafka.stop(BROKER_DIR);
+        System.out.println(stopped ? "stopped" : "not running");
+        return Main.EXIT_OK;
+      }
+    }
+
+    @Command(name = "status", description = "Say whether the local broker runs, and where. Exit 0 when it runs, 1 when not.", mixinStandardHelpOptions = true)
+    static final class Status implements Callable<Integer> {
+      @Override
+      public Integer call() {
+        Optional<Long> pid = LocalKafka.runningPid(BROKER_DIR);
+        if (pid.isEmpty()) {
+          System.out.println("not running");
+          return Main.EXIT_FAILED;
+        }
+        System.out.println(
+            "running at " + LocalKafka.runningBootstrapServers(BROKER_DIR).orElse("?") + " (pid " + pid.get() + ")");
+        return Main.EXIT_OK;
+      }
+    }
+  }
+
+  @Command(
+      name = "topics",
+      description = "Read topics without Kafka's console tools.",
+      mixinStandardHelpOptions = true,
+      subcommands = {Topics.Tail.class})
+  static final class Topics implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      System.err.println("linkwatch topics: say tail NAME (linkwatch topics tail --help)");
+      return Main.EXIT_USAGE;
+    }
+
+    @Command(
+        name = "tail",
+        description = {
+          "Print a topic's records, one JSON value per line (non-JSON values as text).",
+          "--fields picks fields by path, like jq: --fields=text,enriched.media_details.artist"
+        },
+        mixinStandardHelpOptions = true)
+    static final class Tail implements Callable<Integer> {
+      @Parameters(index = "0", description = "The topic, e.g. tweets.matched")
+      String topic;
+
+      @Option(names = "--bootstrapServers", description = "Kafka to read (default: the local broker, else 127.0.0.1:9092).")
+      String bootstrapServers;
+
+      @Option(names = "--fields", split = ",", description = "Dotted paths to print, tab-separated.")
+      List<String> fields;
+
+      @Option(names = "--max", defaultValue = "0", description = "Stop after this many records (0: no limit).")
+      long max;
+
+      @Option(names = "--idle-seconds", defaultValue = "0", description = "Stop after this many seconds without a record (0: never).")
+      int idleSeconds;
+
+      @Option(names = "--from-beginning", defaultValue = "true", negatable = true, description = "Start at the oldest record (default) or only new ones.")
+      boolean fromBeginning;
+
+      @Override
+      public Integer call() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(bootstrapServers));
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "linkwatch-tail-" + System.nanoTime());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        ObjectMapper json = new ObjectMapper();
+        long seen = 0;
+        long lastRecord = System.nanoTime();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
+          consumer.subscribe(List.of(topic));
+          while (max == 0 || seen < max) {
+            var records = consumer.poll(Duration.ofMillis(500));
+            if (records.isEmpty()) {
+              if (idleSeconds > 0 && System.nanoTime() - lastRecord > idleSeconds * 1_000_000_000L) {
+                break;
+              }
+              continue;
+            }
+            lastRecord = System.nanoTime();
+            for (ConsumerRecord<byte[], byte[]> r : records) {
+              System.out.println(render(json, r.value()));
+              if (max > 0 && ++seen >= max) {
+                break;
+              }
+            }
+          }
+        }
+        return Main.EXIT_OK;
+      }
+
+      String render(ObjectMapper json, byte[] value) {
+        if (value == null) {
+          return "null";
+        }
+        JsonNode node;
+        try {
+          node = json.readTree(value);
+        } catch (IOException e) {
+          return new String(value, StandardCharsets.UTF_8);
+        }
+        if (fields == null || fields.isEmpty()) {
+          return node.toString();
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String f : fields) {
+          if (sb.length() > 0) {
+            sb.append('\t');
+          }
+          JsonNode v = node.at("/" + f.trim().replace('.', '/'));
+          sb.append(v.isMissingNode() ? "null" : v.isValueNode() ? v.asText() : v.toString());
+        }
+        return sb.toString();
+      }
+    }
+  }
+
+  @Command(
+      name = "generate",
+      description = {
+        "Write realistic synthetic tweets (Twitter v1.1 JSON): originals naming catalog entries with",
+        "pirate-looking links, retweets, tweets without links, whitelisted links, common-word titles,",
+        "stream notices and a share of broken records. Seeded: the same seed gives the same bytes."
+      },
+      mixinStandardHelpOptions = true)
+  static final class Generate implements Callable<Integer> {
+    @Option(names = "--count", defaultValue = "1000", description = "How many records (default ${DEFAULT-VALUE}).")
+    long count;
+
+    @Option(names = "--seed", defaultValue = "2017", description = "Seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--broken-share", defaultValue = "0.02", description = "Share of broken records, 0 to 1 (default ${DEFAULT-VALUE}).")
+    double brokenShare;
+
+    @Option(names = "--output", description = "JSON Lines file to write (default: standard output).")
+    Path output;
+
+    @Option(names = "--topic", description = "Kafka topic to write to instead of a file.")
+    String topic;
+
+    @Option(names = "--bootstrapServers", description = "Kafka for --topic (default: the local broker, else 127.0.0.1:9092).")
+    String bootstrapServers;
+
+    @Option(names = "--rate", defaultValue = "0", description = "Records per second (0: as fast as possible).")
+    int rate;
+
+    @Override
+    public Integer call() throws Exception {
+      if (count < 0) {
+        throw new ConfigException("--count must be 0 or more");
+      }
+      if (brokenShare < 0 || brokenShare > 1) {
+        throw new ConfigException("--broken-share must be between 0 and 1, was " + brokenShare);
+      }
+      // A fixed start instant keeps the bytes reproducible for a seed.
+      TweetGenerator generator = new TweetGenerator(seed, brokenShare, Instant.parse("2017-01-12T00:00:00Z"));
+      long start = System.nanoTime();
+      if (topic != null) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(bootstrapServers));
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+          for (long i = 0; i < count; i++) {
+            pace(start, i);
+            producer.send(new ProducerRecord<>(topic, generator.next().value()));
+          }
+        }
+        System.err.println("wrote " + count + " records to topic " + topic);
+        return Main.EXIT_OK;
+      }
+      try (OutputStream out =
+          new BufferedOutputStream(output == null ? System.out : Files.newOutputStream(output), 1 << 16)) {
+        for (long i = 0; i < count; i++) {
+          pace(start, i);
+          out.write(generator.next().value());
+          out.write('\n');
+        }
+      }
+      if (output != null) {
+        System.err.println("wrote " + count + " records to " + output);
+      }
+      return Main.EXIT_OK;
+    }
+
+    private void pace(long start, long i) throws InterruptedException {
+      if (rate <= 0) {
+        return;
+      }
+      long wait = start + i * 1_000_000_000L / rate - System.nanoTime();
+      if (wait > 0) {
+        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+      }
+    }
+  }
+}
