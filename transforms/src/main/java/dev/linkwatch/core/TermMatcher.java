@@ -1,0 +1,634 @@
+package dev.linkwatch.core;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Finds catalog names in tweet text in one pass, whatever the catalog size.
+ *
+ * <p><b>Why this shape.</b> The 2017 prototype looped over every spelling of every filter per tweet
+ * (O(catalog × text)) and matched raw substrings, so "Touch" fired inside "touchdown". Here every
+ * spelling is normalised once with {@link TextNormalizer} (the same function applied to the tweet),
+ * compiled into one hand-written Aho-Corasick automaton, and the tweet is scanned once. A match
+ * counts only if it starts and ends on a token boundary of the normalised text, so "Touch" does not
+ * match "touchdown" and "FU" does not match "fun". The automaton is hand-written rather than
+ * {@code org.ahocorasick} because the library allocates a map per state and an object per emit,
+ * which is too slow and too big at 100k names; here states live in a few flat arrays (children of
+ * a state are contiguous in BFS order and binary-searched; the root has a 64k direct table).
+ *
+ * <p><b>Automatic variants.</b> Each spelling (value and explicit variants) is added normalised
+ * ("F.U." → "f u", "Beyoncé" → "beyonce") and joined ("little mix" → "littlemix", so "#LittleMix"
+ * matches). Terms that normalise to nothing (e.g. "!!!") are skipped. One-character terms are kept
+ * and, like all terms, match only a whole token ("U2"-style short names need this; the "at least two
+ * names" rule is what keeps them from causing alerts alone).
+ *
+ * <p><b>Overlaps.</b> Candidate spans are resolved longest first (ties: leftmost); a span that
+ * overlaps an accepted one is dropped, so with "Little Mix" and "Mix" in the catalog, "little mix"
+ * yields only "Little Mix". Entries sharing the identical span are all kept (a single's album and
+ * track), and {@link MatchResult#spanCount()} counts such a span once.
+ *
+ * <p><b>Fuzzy (optional).</b> Edit distance 1 for spellings of at least {@value #FUZZY_MIN_LETTERS}
+ * letters, still one pass, by symmetric deletion: the automaton also holds every one-char deletion
+ * of each eligible spelling, and while scanning, besides the normal state, the matcher keeps a small
+ * set of "one text char skipped" states (each with the skipped position; an entry is dropped once
+ * its skip falls out of the state's window, so the set stays tiny). Then
+ * text-deletion = exact state hits a deletion variant; text-insertion = skip state hits the
+ * spelling; substitution = skip state hits a deletion variant. Every fuzzy candidate is verified
+ * with a bounded Levenshtein check (symmetric deletion alone would also admit transpositions, which
+ * are distance 2). Cost: about len²/2 extra trie nodes per eligible spelling, so fuzzy catalogs are
+ * several times bigger; it is off by default.
+ *
+ * <p>Immutable and thread-safe: all state is in final arrays written only during {@link #build}.
+ */
+public final class TermMatcher implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** Minimum letters (non-space chars of the normalised spelling) for fuzzy matching. */
+  public static final int FUZZY_MIN_LETTERS = 7;
+
+  private static final int MAX_SKIP_STATES = 64;
+
+  private final CatalogEntry[] entries;
+  private final boolean fuzzy;
+
+  private final String[] patterns;
+  private final int[][] patEntries; // exact: entry indices
+  private final String[][] patSpellings; // exact: spelling reported per entry
+  private final int[][] patSources; // fuzzy: exact patterns this is a one-char deletion of
+  private final boolean[] patEligible; // fuzzy: exact pattern long enough for edit distance 1
+
+  private final int[] rootNext; // char -> child of root, 0 = none
+  private final char[] label;
+  private final int[] childStart; // children of s: [childStart[s], childStart[s+1])
+  private final int[] fail;
+  private final int[] term; // pattern id ending here, or -1
+  private final int[] outLink; // nearest terminal state on the failure chain, or -1
+  private final int[] depth;
+
+  private TermMatcher(
+      CatalogEntry[] entries, boolean fuzzy, List<Pat> pats, Automaton a) {
+    this.entries = entries;
+    this.fuzzy = fuzzy;
+    int p = pats.size();
+    patterns = new String[p];
+    patEntries = new int[p][];
+    patSpellings = new String[p][];
+    patSources = new int[p][];
+    patEligible = new boolean[p];
+    for (int i = 0; i < p; i++) {
+      Pat x = pats.get(i);
+      patterns[i] = x.text;
+      patEntries[i] = Arrays.copyOf(x.entries, x.ne);
+      patSpellings[i] = Arrays.copyOf(x.spellings, x.ne);
+      patSources[i] = x.ns == 0 ? null : Arrays.copyOf(x.sources, x.ns);
+      patEligible[i] = x.eligible;
+    }
+    rootNext = a.rootNext;
+    label = a.label;
+    childStart = a.childStart;
+    fail = a.fail;
+    term = a.term;
+    outLink = a.outLink;
+    depth = a.depth;
+  }
+
+  /** Builds the automaton once; reuse the matcher for every tweet (and share it across threads). */
+  public static TermMatcher build(Catalog catalog, boolean fuzzy) {
+    CatalogEntry[] es = catalog.entries().toArray(new CatalogEntry[0]);
+    Map<String, Pat> byText = new HashMap<>();
+    List<Pat> pats = new ArrayList<>();
+    for (int k = 0; k < es.length; k++) {
+      addSpelling(byText, pats, k, es[k].value());
+      for (String v : es[k].variants()) {
+        addSpelling(byText, pats, k, v);
+      }
+    }
+    if (fuzzy) {
+      int exactCount = pats.size();
+      StringBuilder sb = new StringBuilder();
+      for (int pid = 0; pid < exactCount; pid++) {
+        Pat x = pats.get(pid);
+        String s = x.text;
+        if (letters(s) < FUZZY_MIN_LETTERS) {
+          continue;
+        }
+        x.eligible = true;
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+          char c = s.charAt(i);
+          if (i > 0 && s.charAt(i - 1) == c || Character.isSurrogate(c)) {
+            continue; // deleting within a run gives the same string; never split a pair
+          }
+          boolean leftSpace = i == 0 || s.charAt(i - 1) == ' ';
+          boolean rightSpace = i == n - 1 || s.charAt(i + 1) == ' ';
+          if (c != ' ' && leftSpace && rightSpace) {
+            continue; // would leave a double/edge space, which normalised text never has
+          }
+          sb.setLength(0);
+          sb.append(s, 0, i).append(s, i + 1, n);
+          String d = sb.toString();
+          Pat y = byText.get(d);
+          if (y == null) {
+            y = new Pat(d, pats.size());
+            byText.put(d, y);
+            pats.add(y);
+          }
+          y.addSource(pid);
+        }
+      }
+    }
+    return new TermMatcher(es, fuzzy, pats, Automaton.build(pats));
+  }
+
+  private static void addSpelling(Map<String, Pat> byText, List<Pat> pats, int entry, String sp) {
+    String norm = TextNormalizer.normalizeTerm(sp);
+    if (norm.isEmpty()) {
+      return;
+    }
+    addExact(byText, pats, entry, norm, sp);
+    if (norm.indexOf(' ') >= 0) {
+      String joined = norm.replace(" ", "");
+      addExact(byText, pats, entry, joined, joined);
+    }
+  }
+
+  private static void addExact(
+      Map<String, Pat> byText, List<Pat> pats, int entry, String text, String spelling) {
+    Pat x = byText.get(text);
+    if (x == null) {
+      x = new Pat(text, pats.size());
+      byText.put(text, x);
+      pats.add(x);
+    }
+    x.addEntry(entry, spelling);
+  }
+
+  private static int letters(String s) {
+    int n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) != ' ') {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  public boolean fuzzy() {
+    return fuzzy;
+  }
+
+  /** Number of automaton states; a size indicator for logging. */
+  public int stateCount() {
+    return label.length;
+  }
+
+  /** Number of distinct normalised spellings (including fuzzy deletion variants). */
+  public int patternCount() {
+    return patterns.length;
+  }
+
+  private int step(int s, char c) {
+    while (true) {
+      if (s == 0) {
+        return rootNext[c];
+      }
+      int lo = childStart[s];
+      int hi = childStart[s + 1] - 1;
+      while (lo <= hi) {
+        int mid = (lo + hi) >>> 1;
+        char m = label[mid];
+        if (m < c) {
+          lo = mid + 1;
+        } else if (m > c) {
+          hi = mid - 1;
+        } else {
+          return mid;
+        }
+      }
+      s = fail[s];
+    }
+  }
+
+  /** Scans {@code originalText} once and returns its hits with offsets into that same string. */
+  public MatchResult match(String originalText) {
+    NormalizedText nt = TextNormalizer.normalizeText(originalText);
+    String t = nt.text();
+    int n = t.length();
+    Cands cands = new Cands();
+    int s = 0;
+    int[] bs = fuzzy ? new int[MAX_SKIP_STATES] : null;
+    int[] bk = fuzzy ? new int[MAX_SKIP_STATES] : null;
+    int bn = 0;
+    for (int j = 0; j < n; j++) {
+      char c = t.charAt(j);
+      int prev = s;
+      s = step(s, c);
+      boolean tokenEnd = j + 1 == n || t.charAt(j + 1) == ' ';
+      if (tokenEnd) {
+        for (int v = term[s] >= 0 ? s : outLink[s]; v >= 0; v = outLink[v]) {
+          int st = j + 1 - depth[v];
+          if (st == 0 || t.charAt(st - 1) == ' ') {
+            candidate(cands, t, st, j + 1, term[v], false);
+          }
+        }
+      }
+      if (fuzzy) {
+        int w = 0;
+        for (int e = 0; e < bn; e++) {
+          int ns = step(bs[e], c);
+          if (bk[e] >= j - depth[ns]) {
+            bs[w] = ns;
+            bk[w] = bk[e];
+            w++;
+          }
+        }
+        bn = w;
+        if (bn == MAX_SKIP_STATES) { // pathological input: forget the oldest skip
+          System.arraycopy(bs, 1, bs, 0, bn - 1);
+          System.arraycopy(bk, 1, bk, 0, bn - 1);
+          bn--;
+        }
+        bs[bn] = prev; // skip text char j
+        bk[bn] = j;
+        bn++;
+        if (tokenEnd) {
+          for (int e = 0; e < bn; e++) {
+            int b = bs[e];
+            for (int v = term[b] >= 0 ? b : outLink[b]; v >= 0; v = outLink[v]) {
+              int st = j - depth[v];
+              if (st >= 0 && st <= bk[e] && (st == 0 || t.charAt(st - 1) == ' ')) {
+                candidate(cands, t, st, j + 1, term[v], true);
+              }
+            }
+          }
+        }
+      }
+    }
+    if (cands.size == 0) {
+      return MatchResult.empty();
+    }
+    return resolve(nt, cands);
+  }
+
+  private void candidate(Cands out, String t, int st, int en, int pid, boolean skipped) {
+    if (!skipped) {
+      int[] es = patEntries[pid];
+      for (int i = 0; i < es.length; i++) {
+        out.add(st, en, es[i], patSpellings[pid][i], true);
+      }
+      int[] src = patSources[pid];
+      if (src != null) {
+        for (int q : src) { // text is q with one char deleted
+          addAll(out, st, en, q);
+        }
+      }
+    } else {
+      if (patEligible[pid]) { // text is pid with one char inserted
+        addAll(out, st, en, pid);
+      }
+      int[] src = patSources[pid];
+      if (src != null) {
+        for (int q : src) {
+          if (within1(t, st, en, patterns[q])) {
+            addAll(out, st, en, q);
+          }
+        }
+      }
+    }
+  }
+
+  private void addAll(Cands out, int st, int en, int q) {
+    int[] es = patEntries[q];
+    for (int i = 0; i < es.length; i++) {
+      out.add(st, en, es[i], patSpellings[q][i], false);
+    }
+  }
+
+  /** Levenshtein distance of t[st,en) and q is at most 1. */
+  static boolean within1(String t, int st, int en, String q) {
+    int a = en - st;
+    int b = q.length();
+    if (Math.abs(a - b) > 1) {
+      return false;
+    }
+    int i = 0;
+    while (i < a && i < b && t.charAt(st + i) == q.charAt(i)) {
+      i++;
+    }
+    if (a == b) {
+      return i == a || t.regionMatches(st + i + 1, q, i + 1, a - i - 1);
+    } else if (a > b) {
+      return t.regionMatches(st + i + 1, q, i, b - i);
+    } else {
+      return t.regionMatches(st + i, q, i + 1, a - i);
+    }
+  }
+
+  private MatchResult resolve(NormalizedText nt, Cands c) {
+    // group candidates by span, one (entry, spelling) per entry, exact spelling preferred
+    Map<Long, Span> spans = new HashMap<>();
+    for (int pass = 0; pass < 2; pass++) {
+      for (int i = 0; i < c.size; i++) {
+        if (c.exact[i] != (pass == 0)) {
+          continue;
+        }
+        long key = ((long) c.st[i] << 32) | c.en[i];
+        Span sp = spans.get(key);
+        if (sp == null) {
+          sp = new Span(c.st[i], c.en[i]);
+          spans.put(key, sp);
+        }
+        sp.add(c.entry[i], c.spelling[i]);
+      }
+    }
+    List<Span> order = new ArrayList<>(spans.values());
+    order.sort(
+        (x, y) -> {
+          int lx = x.en - x.st;
+          int ly = y.en - y.st;
+          return lx != ly ? Integer.compare(ly, lx) : Integer.compare(x.st, y.st);
+        });
+    boolean[] covered = new boolean[nt.text().length()];
+    List<Span> accepted = new ArrayList<>();
+    for (Span sp : order) {
+      boolean free = true;
+      for (int i = sp.st; i < sp.en && free; i++) {
+        free = !covered[i];
+      }
+      if (free) {
+        Arrays.fill(covered, sp.st, sp.en, true);
+        accepted.add(sp);
+      }
+    }
+    accepted.sort((x, y) -> Integer.compare(x.st, y.st));
+    List<Hit> hits = new ArrayList<>();
+    Set<Integer> named = new HashSet<>();
+    int spanCount = 0;
+    for (Span sp : accepted) {
+      int start = nt.startOffsets()[sp.st];
+      int end = nt.endOffsets()[sp.en - 1];
+      sp.sortByEntry();
+      boolean fresh = false;
+      for (int i = 0; i < sp.n; i++) {
+        CatalogEntry e = entries[sp.entries[i]];
+        hits.add(new Hit(e.tag(), e.value(), sp.spellings[i], start, end));
+        fresh |= named.add(sp.entries[i]);
+      }
+      if (fresh) {
+        spanCount++;
+      }
+    }
+    return new MatchResult(hits, spanCount);
+  }
+
+  private static final class Span {
+    final int st;
+    final int en;
+    int[] entries = new int[2];
+    String[] spellings = new String[2];
+    int n;
+
+    Span(int st, int en) {
+      this.st = st;
+      this.en = en;
+    }
+
+    void add(int entry, String spelling) {
+      for (int i = 0; i < n; i++) {
+        if (entries[i] == entry) {
+          return;
+        }
+      }
+      if (n == entries.length) {
+        entries = Arrays.copyOf(entries, n * 2);
+        spellings = Arrays.copyOf(spellings, n * 2);
+      }
+      entries[n] = entry;
+      spellings[n] = spelling;
+      n++;
+    }
+
+    void sortByEntry() {
+      for (int i = 1; i < n; i++) { // insertion sort: spans name few entries
+        int e = entries[i];
+        String s = spellings[i];
+        int j = i - 1;
+        while (j >= 0 && entries[j] > e) {
+          entries[j + 1] = entries[j];
+          spellings[j + 1] = spellings[j];
+          j--;
+        }
+        entries[j + 1] = e;
+        spellings[j + 1] = s;
+      }
+    }
+  }
+
+  private static final class Cands {
+    int[] st = new int[8];
+    int[] en = new int[8];
+    int[] entry = new int[8];
+    String[] spelling = new String[8];
+    boolean[] exact = new boolean[8];
+    int size;
+
+    void add(int s, int e, int ent, String sp, boolean ex) {
+      if (size == st.length) {
+        int cap = size * 2;
+        st = Arrays.copyOf(st, cap);
+        en = Arrays.copyOf(en, cap);
+        entry = Arrays.copyOf(entry, cap);
+        spelling = Arrays.copyOf(spelling, cap);
+        exact = Arrays.copyOf(exact, cap);
+      }
+      st[size] = s;
+      en[size] = e;
+      entry[size] = ent;
+      spelling[size] = sp;
+      exact[size] = ex;
+      size++;
+    }
+  }
+
+  /** Build-time pattern record. */
+  private static final class Pat {
+    final String text;
+    final int id;
+    int[] entries = new int[1];
+    String[] spellings = new String[1];
+    int ne;
+    int[] sources = new int[0];
+    int ns;
+    boolean eligible;
+
+    Pat(String text, int id) {
+      this.text = text;
+      this.id = id;
+    }
+
+    void addEntry(int e, String spelling) {
+      for (int i = 0; i < ne; i++) {
+        if (entries[i] == e) {
+          return;
+        }
+      }
+      if (ne == entries.length) {
+        entries = Arrays.copyOf(entries, ne * 2);
+        spellings = Arrays.copyOf(spellings, ne * 2);
+      }
+      entries[ne] = e;
+      spellings[ne] = spelling;
+      ne++;
+    }
+
+    void addSource(int pid) {
+      for (int i = 0; i < ns; i++) {
+        if (sources[i] == pid) {
+          return;
+        }
+      }
+      if (ns == sources.length) {
+        sources = Arrays.copyOf(sources, Math.max(2, ns * 2));
+      }
+      sources[ns++] = pid;
+    }
+  }
+
+  /** Flat-array Aho-Corasick automaton built from sorted patterns without per-node objects. */
+  private static final class Automaton {
+    int[] rootNext;
+    char[] label;
+    int[] childStart;
+    int[] fail;
+    int[] term;
+    int[] outLink;
+    int[] depth;
+
+    static Automaton build(List<Pat> pats) {
+      int p = pats.size();
+      String[] texts = new String[p];
+      Integer[] order = new Integer[p];
+      long totalChars = 0;
+      int maxLen = 0;
+      for (int i = 0; i < p; i++) {
+        texts[i] = pats.get(i).text;
+        order[i] = i;
+        totalChars += texts[i].length();
+        maxLen = Math.max(maxLen, texts[i].length());
+      }
+      Arrays.sort(order, (a, b) -> texts[a].compareTo(texts[b]));
+      // trie as first-child / next-sibling lists; sorted insertion appends children in order
+      int cap = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(16, totalChars / 2 + 16));
+      char[] lab = new char[cap];
+      int[] first = new int[cap];
+      int[] next = new int[cap];
+      int[] trm = new int[cap];
+      int[] dep = new int[cap];
+      first[0] = -1;
+      next[0] = -1;
+      trm[0] = -1;
+      int count = 1;
+      int[] path = new int[maxLen + 1];
+      String prev = "";
+      for (Integer boxed : order) {
+        int pid = boxed;
+        String s = texts[pid];
+        int l = 0;
+        int lim = Math.min(prev.length(), s.length());
+        while (l < lim && prev.charAt(l) == s.charAt(l)) {
+          l++;
+        }
+        int cur = path[l];
+        for (int d = l; d < s.length(); d++) {
+          if (count == lab.length) {
+            int nc = (int) Math.min(Integer.MAX_VALUE - 8, (long) count * 3 / 2 + 16);
+            lab = Arrays.copyOf(lab, nc);
+            first = Arrays.copyOf(first, nc);
+            next = Arrays.copyOf(next, nc);
+            trm = Arrays.copyOf(trm, nc);
+            dep = Arrays.copyOf(dep, nc);
+          }
+          int nn = count++;
+          lab[nn] = s.charAt(d);
+          first[nn] = -1;
+          next[nn] = -1;
+          trm[nn] = -1;
+          dep[nn] = d + 1;
+          if (d == l && prev.length() > l) {
+            next[path[l + 1]] = nn; // previous child of cur is the last one so far
+          } else {
+            first[cur] = nn;
+          }
+          cur = nn;
+          path[d + 1] = nn;
+        }
+        trm[cur] = pid;
+        prev = s;
+      }
+      // renumber breadth-first so each state's children are contiguous and sorted
+      int n = count;
+      Automaton a = new Automaton();
+      int[] bfs = new int[n];
+      int[] parent = new int[n];
+      a.label = new char[n];
+      a.childStart = new int[n + 1];
+      a.term = new int[n];
+      a.depth = new int[n];
+      int tail = 1;
+      for (int head = 0; head < n; head++) {
+        int u = bfs[head];
+        a.childStart[head] = tail;
+        for (int v = first[u]; v != -1; v = next[v]) {
+          parent[tail] = head;
+          bfs[tail++] = v;
+        }
+        a.label[head] = lab[u];
+        a.term[head] = trm[u];
+        a.depth[head] = dep[u];
+      }
+      a.childStart[n] = n;
+      a.rootNext = new int[65536];
+      for (int v = a.childStart[0]; v < a.childStart[1]; v++) {
+        a.rootNext[a.label[v]] = v;
+      }
+      a.fail = new int[n];
+      a.outLink = new int[n];
+      a.outLink[0] = -1;
+      for (int v = 1; v < n; v++) {
+        int par = parent[v];
+        int f = par == 0 ? 0 : a.stepBuild(a.fail[par], a.label[v]);
+        a.fail[v] = f;
+        a.outLink[v] = a.term[f] >= 0 ? f : a.outLink[f];
+      }
+      return a;
+    }
+
+    private int stepBuild(int s, char c) {
+      while (true) {
+        if (s == 0) {
+          return rootNext[c];
+        }
+        int lo = childStart[s];
+        int hi = childStart[s + 1] - 1;
+        while (lo <= hi) {
+          int mid = (lo + hi) >>> 1;
+          char m = label[mid];
+          if (m < c) {
+            lo = mid + 1;
+          } else if (m > c) {
+            hi = mid - 1;
+          } else {
+            return mid;
+          }
+        }
+        s = fail[s];
+      }
+    }
+  }
+}
