@@ -4,10 +4,8 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Finds catalog names in tweet text in one pass, whatever the catalog size.
@@ -54,6 +52,9 @@ public final class TermMatcher implements Serializable {
 
   private static final int MAX_SKIP_STATES = 64;
 
+  /** Inside a token that no anchored pattern prefix covers; only a space leaves it. */
+  private static final int DEAD = -1;
+
   private final CatalogEntry[] entries;
   private final boolean fuzzy;
 
@@ -65,8 +66,9 @@ public final class TermMatcher implements Serializable {
 
   private final int[] rootNext; // char -> child of root, 0 = none
   private final char[] label;
-  private final int[] childStart; // children of s: [childStart[s], childStart[s+1])
-  private final int[] fail;
+  // per state, interleaved for cache locality (one line per step):
+  // [4s] first child, [4s+1] end of children, [4s+2] failure state, [4s+3] first output state
+  private final int[] nodes;
   private final int[] term; // pattern id ending here, or -1
   private final int[] outLink; // nearest terminal state on the failure chain, or -1
   private final int[] depth;
@@ -91,8 +93,14 @@ public final class TermMatcher implements Serializable {
     }
     rootNext = a.rootNext;
     label = a.label;
-    childStart = a.childStart;
-    fail = a.fail;
+    int n = a.label.length;
+    nodes = new int[4 * n];
+    for (int i = 0; i < n; i++) {
+      nodes[4 * i] = a.childStart[i];
+      nodes[4 * i + 1] = a.childStart[i + 1];
+      nodes[4 * i + 2] = a.fail[i];
+      nodes[4 * i + 3] = a.term[i] >= 0 ? i : a.outLink[i];
+    }
     term = a.term;
     outLink = a.outLink;
     depth = a.depth;
@@ -194,25 +202,38 @@ public final class TermMatcher implements Serializable {
   }
 
   private int step(int s, char c) {
-    while (true) {
+    while (s >= 0) {
+      int ch = find(s, c);
+      if (ch >= 0) {
+        return ch;
+      }
       if (s == 0) {
-        return rootNext[c];
+        break;
       }
-      int lo = childStart[s];
-      int hi = childStart[s + 1] - 1;
-      while (lo <= hi) {
-        int mid = (lo + hi) >>> 1;
-        char m = label[mid];
-        if (m < c) {
-          lo = mid + 1;
-        } else if (m > c) {
-          hi = mid - 1;
-        } else {
-          return mid;
-        }
-      }
-      s = fail[s];
+      s = nodes[4 * s + 2];
     }
+    return c == ' ' ? 0 : DEAD; // no anchored suffix survives: wait for the next token
+  }
+
+  private int find(int s, char c) {
+    if (s == 0) {
+      int r = rootNext[c];
+      return r == 0 ? -1 : r;
+    }
+    int lo = nodes[4 * s];
+    int hi = nodes[4 * s + 1] - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      char m = label[mid];
+      if (m < c) {
+        lo = mid + 1;
+      } else if (m > c) {
+        hi = mid - 1;
+      } else {
+        return mid;
+      }
+    }
+    return -1;
   }
 
   /** Scans {@code originalText} once and returns its hits with offsets into that same string. */
@@ -231,7 +252,7 @@ public final class TermMatcher implements Serializable {
       s = step(s, c);
       boolean tokenEnd = j + 1 == n || t.charAt(j + 1) == ' ';
       if (tokenEnd) {
-        for (int v = term[s] >= 0 ? s : outLink[s]; v >= 0; v = outLink[v]) {
+        for (int v = s < 0 ? -1 : nodes[4 * s + 3]; v >= 0; v = outLink[v]) {
           int st = j + 1 - depth[v];
           if (st == 0 || t.charAt(st - 1) == ' ') {
             candidate(cands, t, st, j + 1, term[v], false);
@@ -242,7 +263,7 @@ public final class TermMatcher implements Serializable {
         int w = 0;
         for (int e = 0; e < bn; e++) {
           int ns = step(bs[e], c);
-          if (bk[e] >= j - depth[ns]) {
+          if (ns > 0 && bk[e] >= j - depth[ns]) {
             bs[w] = ns;
             bk[w] = bk[e];
             w++;
@@ -254,13 +275,15 @@ public final class TermMatcher implements Serializable {
           System.arraycopy(bk, 1, bk, 0, bn - 1);
           bn--;
         }
-        bs[bn] = prev; // skip text char j
-        bk[bn] = j;
-        bn++;
+        if (prev >= 0) {
+          bs[bn] = prev; // skip text char j
+          bk[bn] = j;
+          bn++;
+        }
         if (tokenEnd) {
           for (int e = 0; e < bn; e++) {
             int b = bs[e];
-            for (int v = term[b] >= 0 ? b : outLink[b]; v >= 0; v = outLink[v]) {
+            for (int v = nodes[4 * b + 3]; v >= 0; v = outLink[v]) {
               int st = j - depth[v];
               if (st >= 0 && st <= bk[e] && (st == 0 || t.charAt(st - 1) == ' ')) {
                 candidate(cands, t, st, j + 1, term[v], true);
@@ -331,54 +354,98 @@ public final class TermMatcher implements Serializable {
   }
 
   private MatchResult resolve(NormalizedText nt, Cands c) {
-    // group candidates by span, one (entry, spelling) per entry, exact spelling preferred
-    Map<Long, Span> spans = new HashMap<>();
-    for (int pass = 0; pass < 2; pass++) {
-      for (int i = 0; i < c.size; i++) {
-        if (c.exact[i] != (pass == 0)) {
-          continue;
-        }
-        long key = ((long) c.st[i] << 32) | c.en[i];
-        Span sp = spans.get(key);
-        if (sp == null) {
-          sp = new Span(c.st[i], c.en[i]);
-          spans.put(key, sp);
-        }
-        sp.add(c.entry[i], c.spelling[i]);
-      }
+    int m = c.size;
+    int[] idx = new int[m];
+    for (int i = 0; i < m; i++) {
+      idx[i] = i;
     }
-    List<Span> order = new ArrayList<>(spans.values());
-    order.sort(
-        (x, y) -> {
-          int lx = x.en - x.st;
-          int ly = y.en - y.st;
-          return lx != ly ? Integer.compare(ly, lx) : Integer.compare(x.st, y.st);
-        });
+    // longest first, then leftmost; equal spans adjacent, exact before fuzzy, then catalog order
+    sort(idx, (x, y) -> {
+      int lx = c.en[x] - c.st[x];
+      int ly = c.en[y] - c.st[y];
+      if (lx != ly) {
+        return Integer.compare(ly, lx);
+      }
+      if (c.st[x] != c.st[y]) {
+        return Integer.compare(c.st[x], c.st[y]);
+      }
+      if (c.exact[x] != c.exact[y]) {
+        return c.exact[x] ? -1 : 1;
+      }
+      return Integer.compare(c.entry[x], c.entry[y]);
+    });
     boolean[] covered = new boolean[nt.text().length()];
-    List<Span> accepted = new ArrayList<>();
-    for (Span sp : order) {
+    int[] groups = new int[m]; // start of each accepted group in idx
+    int ng = 0;
+    for (int g = 0; g < m; ) {
+      int st = c.st[idx[g]];
+      int en = c.en[idx[g]];
+      int h = g + 1;
+      while (h < m && c.st[idx[h]] == st && c.en[idx[h]] == en) {
+        h++;
+      }
       boolean free = true;
-      for (int i = sp.st; i < sp.en && free; i++) {
+      for (int i = st; i < en && free; i++) {
         free = !covered[i];
       }
       if (free) {
-        Arrays.fill(covered, sp.st, sp.en, true);
-        accepted.add(sp);
+        Arrays.fill(covered, st, en, true);
+        groups[ng++] = g;
       }
+      g = h;
     }
-    accepted.sort((x, y) -> Integer.compare(x.st, y.st));
+    int[] acc = Arrays.copyOf(groups, ng);
+    sort(acc, (x, y) -> Integer.compare(c.st[idx[x]], c.st[idx[y]]));
     List<Hit> hits = new ArrayList<>();
-    Set<Integer> named = new HashSet<>();
+    int[] named = new int[8];
+    int nn = 0;
     int spanCount = 0;
-    for (Span sp : accepted) {
-      int start = nt.startOffsets()[sp.st];
-      int end = nt.endOffsets()[sp.en - 1];
-      sp.sortByEntry();
+    int[] ents = new int[8];
+    String[] spells = new String[8];
+    for (int g : acc) {
+      int st = c.st[idx[g]];
+      int en = c.en[idx[g]];
+      int k = 0;
+      for (int h = g; h < m && c.st[idx[h]] == st && c.en[idx[h]] == en; h++) {
+        int e = c.entry[idx[h]];
+        boolean dup = false;
+        for (int q = 0; q < k && !dup; q++) {
+          dup = ents[q] == e;
+        }
+        if (!dup) {
+          if (k == ents.length) {
+            ents = Arrays.copyOf(ents, k * 2);
+            spells = Arrays.copyOf(spells, k * 2);
+          }
+          ents[k] = e;
+          spells[k] = c.spelling[idx[h]];
+          k++;
+        }
+      }
+      int start = nt.startOffsets()[st];
+      int end = nt.endOffsets()[en - 1];
       boolean fresh = false;
-      for (int i = 0; i < sp.n; i++) {
-        CatalogEntry e = entries[sp.entries[i]];
-        hits.add(new Hit(e.tag(), e.value(), sp.spellings[i], start, end));
-        fresh |= named.add(sp.entries[i]);
+      for (int pass = 0; pass < k; pass++) { // catalog order; exact and fuzzy may interleave
+        int best = -1;
+        for (int q = 0; q < k; q++) {
+          if (ents[q] >= 0 && (best < 0 || ents[q] < ents[best])) {
+            best = q;
+          }
+        }
+        CatalogEntry e = entries[ents[best]];
+        hits.add(new Hit(e.tag(), e.value(), spells[best], start, end));
+        boolean seen = false;
+        for (int q = 0; q < nn && !seen; q++) {
+          seen = named[q] == ents[best];
+        }
+        if (!seen) {
+          if (nn == named.length) {
+            named = Arrays.copyOf(named, nn * 2);
+          }
+          named[nn++] = ents[best];
+          fresh = true;
+        }
+        ents[best] = -1;
       }
       if (fresh) {
         spanCount++;
@@ -387,46 +454,31 @@ public final class TermMatcher implements Serializable {
     return new MatchResult(hits, spanCount);
   }
 
-  private static final class Span {
-    final int st;
-    final int en;
-    int[] entries = new int[2];
-    String[] spellings = new String[2];
-    int n;
+  private interface IntCmp {
+    int compare(int a, int b);
+  }
 
-    Span(int st, int en) {
-      this.st = st;
-      this.en = en;
-    }
-
-    void add(int entry, String spelling) {
-      for (int i = 0; i < n; i++) {
-        if (entries[i] == entry) {
-          return;
-        }
-      }
-      if (n == entries.length) {
-        entries = Arrays.copyOf(entries, n * 2);
-        spellings = Arrays.copyOf(spellings, n * 2);
-      }
-      entries[n] = entry;
-      spellings[n] = spelling;
-      n++;
-    }
-
-    void sortByEntry() {
-      for (int i = 1; i < n; i++) { // insertion sort: spans name few entries
-        int e = entries[i];
-        String s = spellings[i];
+  /** Stable sort of ints; candidate lists are short, so insertion sort below 32, else merge. */
+  private static void sort(int[] a, IntCmp cmp) {
+    if (a.length < 32) {
+      for (int i = 1; i < a.length; i++) {
+        int v = a[i];
         int j = i - 1;
-        while (j >= 0 && entries[j] > e) {
-          entries[j + 1] = entries[j];
-          spellings[j + 1] = spellings[j];
+        while (j >= 0 && cmp.compare(a[j], v) > 0) {
+          a[j + 1] = a[j];
           j--;
         }
-        entries[j + 1] = e;
-        spellings[j + 1] = s;
+        a[j + 1] = v;
       }
+      return;
+    }
+    Integer[] boxed = new Integer[a.length];
+    for (int i = 0; i < a.length; i++) {
+      boxed[i] = a[i];
+    }
+    Arrays.sort(boxed, (x, y) -> cmp.compare(x, y));
+    for (int i = 0; i < a.length; i++) {
+      a[i] = boxed[i];
     }
   }
 
@@ -599,36 +651,52 @@ public final class TermMatcher implements Serializable {
       }
       a.fail = new int[n];
       a.outLink = new int[n];
+      a.fail[0] = DEAD;
       a.outLink[0] = -1;
       for (int v = 1; v < n; v++) {
-        int par = parent[v];
-        int f = par == 0 ? 0 : a.stepBuild(a.fail[par], a.label[v]);
-        a.fail[v] = f;
-        a.outLink[v] = a.term[f] >= 0 ? f : a.outLink[f];
+        // longest proper suffix that starts at a token boundary and is a trie prefix
+        char c = a.label[v];
+        int f = parent[v] == 0 ? DEAD : a.fail[parent[v]];
+        int res = Integer.MIN_VALUE;
+        while (f != DEAD) {
+          int ch = a.find(f, c);
+          if (ch >= 0) {
+            res = ch;
+            break;
+          }
+          if (f == 0) {
+            break;
+          }
+          f = a.fail[f];
+        }
+        if (res == Integer.MIN_VALUE) {
+          res = c == ' ' ? 0 : DEAD;
+        }
+        a.fail[v] = res;
+        a.outLink[v] = res < 0 ? -1 : a.term[res] >= 0 ? res : a.outLink[res];
       }
       return a;
     }
 
-    private int stepBuild(int s, char c) {
-      while (true) {
-        if (s == 0) {
-          return rootNext[c];
-        }
-        int lo = childStart[s];
-        int hi = childStart[s + 1] - 1;
-        while (lo <= hi) {
-          int mid = (lo + hi) >>> 1;
-          char m = label[mid];
-          if (m < c) {
-            lo = mid + 1;
-          } else if (m > c) {
-            hi = mid - 1;
-          } else {
-            return mid;
-          }
-        }
-        s = fail[s];
+    private int find(int s, char c) {
+      if (s == 0) {
+        int r = rootNext[c];
+        return r == 0 ? -1 : r;
       }
+      int lo = childStart[s];
+      int hi = childStart[s + 1] - 1;
+      while (lo <= hi) {
+        int mid = (lo + hi) >>> 1;
+        char m = label[mid];
+        if (m < c) {
+          lo = mid + 1;
+        } else if (m > c) {
+          hi = mid - 1;
+        } else {
+          return mid;
+        }
+      }
+      return -1;
     }
   }
 }
