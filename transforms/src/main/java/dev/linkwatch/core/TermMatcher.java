@@ -65,9 +65,9 @@ public final class TermMatcher implements Serializable {
   private final boolean[] patEligible; // fuzzy: exact pattern long enough for edit distance 1
 
   private final int[] rootNext; // char -> child of root, 0 = none
-  private final char[] label;
+  private final long[] edges; // per state, sorted (label << 32 | child)
   // per state, interleaved for cache locality (one line per step):
-  // [4s] first child, [4s+1] end of children, [4s+2] failure state, [4s+3] first output state
+  // [4s] first edge, [4s+1] end of edges, [4s+2] failure state, [4s+3] first output state
   private final int[] nodes;
   private final int[] term; // pattern id ending here, or -1
   private final int[] outLink; // nearest terminal state on the failure chain, or -1
@@ -92,12 +92,12 @@ public final class TermMatcher implements Serializable {
       patEligible[i] = x.eligible;
     }
     rootNext = a.rootNext;
-    label = a.label;
+    edges = a.edges;
     int n = a.label.length;
     nodes = new int[4 * n];
     for (int i = 0; i < n; i++) {
-      nodes[4 * i] = a.childStart[i];
-      nodes[4 * i + 1] = a.childStart[i + 1];
+      nodes[4 * i] = a.edgeStart[i];
+      nodes[4 * i + 1] = a.edgeStart[i + 1];
       nodes[4 * i + 2] = a.fail[i];
       nodes[4 * i + 3] = a.term[i] >= 0 ? i : a.outLink[i];
     }
@@ -193,7 +193,7 @@ public final class TermMatcher implements Serializable {
 
   /** Number of automaton states; a size indicator for logging. */
   public int stateCount() {
-    return label.length;
+    return depth.length;
   }
 
   /** Number of distinct normalised spellings (including fuzzy deletion variants). */
@@ -220,20 +220,7 @@ public final class TermMatcher implements Serializable {
       int r = rootNext[c];
       return r == 0 ? -1 : r;
     }
-    int lo = nodes[4 * s];
-    int hi = nodes[4 * s + 1] - 1;
-    while (lo <= hi) {
-      int mid = (lo + hi) >>> 1;
-      char m = label[mid];
-      if (m < c) {
-        lo = mid + 1;
-      } else if (m > c) {
-        hi = mid - 1;
-      } else {
-        return mid;
-      }
-    }
-    return -1;
+    return findEdge(edges, nodes[4 * s], nodes[4 * s + 1] - 1, c);
   }
 
   /** Scans {@code originalText} once and returns its hits with offsets into that same string. */
@@ -555,8 +542,9 @@ public final class TermMatcher implements Serializable {
   /** Flat-array Aho-Corasick automaton built from sorted patterns without per-node objects. */
   private static final class Automaton {
     int[] rootNext;
-    char[] label;
-    int[] childStart;
+    char[] label; // build only
+    long[] edges;
+    int[] edgeStart;
     int[] fail;
     int[] term;
     int[] outLink;
@@ -623,37 +611,46 @@ public final class TermMatcher implements Serializable {
         trm[cur] = pid;
         prev = s;
       }
-      // renumber breadth-first so each state's children are contiguous and sorted
+      // Ids are already depth-first preorder (sorted insertion), so a state's first child is the
+      // next id: walking down a name touches consecutive memory. Each state's outgoing edges are
+      // contiguous, sorted (label << 32 | child) longs, also laid out in preorder.
       int n = count;
       Automaton a = new Automaton();
+      a.edges = new long[Math.max(0, n - 1)];
+      a.edgeStart = new int[n + 1];
+      int e = 0;
+      for (int u = 0; u < n; u++) {
+        a.edgeStart[u] = e;
+        for (int v = first[u]; v != -1; v = next[v]) {
+          a.edges[e++] = ((long) lab[v] << 32) | v;
+        }
+      }
+      a.edgeStart[n] = e;
+      a.label = Arrays.copyOf(lab, n);
+      a.term = Arrays.copyOf(trm, n);
+      a.depth = Arrays.copyOf(dep, n);
+      a.rootNext = new int[65536];
+      for (int k = a.edgeStart[0]; k < a.edgeStart[1]; k++) {
+        a.rootNext[(int) (a.edges[k] >>> 32)] = (int) a.edges[k];
+      }
+      // failure links in breadth-first order (a suffix is always shallower)
       int[] bfs = new int[n];
       int[] parent = new int[n];
-      a.label = new char[n];
-      a.childStart = new int[n + 1];
-      a.term = new int[n];
-      a.depth = new int[n];
       int tail = 1;
-      for (int head = 0; head < n; head++) {
+      for (int head = 0; head < tail; head++) {
         int u = bfs[head];
-        a.childStart[head] = tail;
-        for (int v = first[u]; v != -1; v = next[v]) {
-          parent[tail] = head;
+        for (int k = a.edgeStart[u]; k < a.edgeStart[u + 1]; k++) {
+          int v = (int) a.edges[k];
+          parent[v] = u;
           bfs[tail++] = v;
         }
-        a.label[head] = lab[u];
-        a.term[head] = trm[u];
-        a.depth[head] = dep[u];
-      }
-      a.childStart[n] = n;
-      a.rootNext = new int[65536];
-      for (int v = a.childStart[0]; v < a.childStart[1]; v++) {
-        a.rootNext[a.label[v]] = v;
       }
       a.fail = new int[n];
       a.outLink = new int[n];
       a.fail[0] = DEAD;
       a.outLink[0] = -1;
-      for (int v = 1; v < n; v++) {
+      for (int i = 1; i < n; i++) {
+        int v = bfs[i];
         // longest proper suffix that starts at a token boundary and is a trie prefix
         char c = a.label[v];
         int f = parent[v] == 0 ? DEAD : a.fail[parent[v]];
@@ -678,25 +675,27 @@ public final class TermMatcher implements Serializable {
       return a;
     }
 
-    private int find(int s, char c) {
+    int find(int s, char c) {
       if (s == 0) {
         int r = rootNext[c];
         return r == 0 ? -1 : r;
       }
-      int lo = childStart[s];
-      int hi = childStart[s + 1] - 1;
-      while (lo <= hi) {
-        int mid = (lo + hi) >>> 1;
-        char m = label[mid];
-        if (m < c) {
-          lo = mid + 1;
-        } else if (m > c) {
-          hi = mid - 1;
-        } else {
-          return mid;
-        }
-      }
-      return -1;
+      return findEdge(edges, edgeStart[s], edgeStart[s + 1] - 1, c);
     }
+  }
+
+  static int findEdge(long[] edges, int lo, int hi, char c) {
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int m = (int) (edges[mid] >>> 32);
+      if (m < c) {
+        lo = mid + 1;
+      } else if (m > c) {
+        hi = mid - 1;
+      } else {
+        return (int) edges[mid];
+      }
+    }
+    return -1;
   }
 }
