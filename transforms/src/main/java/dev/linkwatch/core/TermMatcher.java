@@ -13,12 +13,18 @@ import java.util.Map;
  * <p><b>Why this shape.</b> The 2017 prototype looped over every spelling of every filter per tweet
  * (O(catalog × text)) and matched raw substrings, so "Touch" fired inside "touchdown". Here every
  * spelling is normalised once with {@link TextNormalizer} (the same function applied to the tweet),
- * compiled into one hand-written Aho-Corasick automaton, and the tweet is scanned once. A match
- * counts only if it starts and ends on a token boundary of the normalised text, so "Touch" does not
- * match "touchdown" and "FU" does not match "fun". The automaton is hand-written rather than
- * {@code org.ahocorasick} because the library allocates a map per state and an object per emit,
- * which is too slow and too big at 100k names; here states live in a few flat arrays (children of
- * a state are contiguous in BFS order and binary-searched; the root has a 64k direct table).
+ * compiled into one hand-written Aho-Corasick automaton, and the tweet is scanned once. Names may
+ * only start and end on token boundaries ("Touch" must not match "touchdown", "FU" not "fun"), so
+ * the automaton is token-anchored: a failure link goes to the longest proper suffix that starts
+ * at a token boundary, and when none exists the scan sits in a dead state until the next space.
+ * That both enforces the start boundary and skips the failure-chain walks inside ordinary words;
+ * the end boundary is checked where outputs are read (only at token ends).
+ *
+ * <p>Hand-written rather than {@code org.ahocorasick}: the library keeps a map per state and an
+ * object per emit, too slow and too big at 100k names. Here states live in flat arrays: ids are
+ * depth-first preorder, so following a name down the trie reads consecutive memory; each state's
+ * edges are a sorted run of {@code label << 32 | child} longs, binary-searched; the root has a
+ * 64k direct table; per-state fields are interleaved so one step touches one cache line.
  *
  * <p><b>Automatic variants.</b> Each spelling (value and explicit variants) is added normalised
  * ("F.U." → "f u", "Beyoncé" → "beyonce") and joined ("little mix" → "littlemix", so "#LittleMix"

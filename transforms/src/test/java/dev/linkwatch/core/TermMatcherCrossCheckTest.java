@@ -1,0 +1,102 @@
+package dev.linkwatch.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/** Compares the automaton with a naive every-term, every-position search on random texts. */
+class TermMatcherCrossCheckTest {
+
+  @Test
+  void automatonAgreesWithNaiveSearch() throws Exception {
+    Catalog c = Catalog.load(Path.of(
+            getClass().getResource("/catalog/chinook_tracks.csv").toURI()))
+        .merge(Catalog.original())
+        .merge(Catalog.of(List.of(new CatalogEntry(Tag.TRACK, "Mix"),
+            new CatalogEntry(Tag.TRACK, "Little"), new CatalogEntry(Tag.ALBUM, "Mix Glory"))));
+    TermMatcher m = TermMatcher.build(c, false);
+    List<String> words = new ArrayList<>();
+    for (CatalogEntry e : c.entries()) {
+      for (String w : e.value().split(" ")) {
+        words.add(w);
+      }
+    }
+    Random rnd = new Random(7);
+    for (int i = 0; i < 3000; i++) {
+      StringBuilder sb = new StringBuilder();
+      int n = 1 + rnd.nextInt(12);
+      for (int k = 0; k < n; k++) {
+        sb.append(words.get(rnd.nextInt(words.size())))
+            .append(rnd.nextInt(6) == 0 ? "" : rnd.nextInt(3) == 0 ? " - " : " ");
+      }
+      String text = sb.toString();
+      assertThat(actual(m.match(text))).as(text).isEqualTo(naive(c, text));
+    }
+  }
+
+  private static Set<String> actual(MatchResult r) {
+    Set<String> out = new TreeSet<>();
+    for (Hit h : r.hits()) {
+      out.add(h.start() + "-" + h.end() + " " + h.tag() + " " + h.value());
+    }
+    return out;
+  }
+
+  private record Cand(int st, int en, CatalogEntry e) {}
+
+  private static Set<String> naive(Catalog c, String original) {
+    NormalizedText nt = TextNormalizer.normalizeText(original);
+    String t = nt.text();
+    List<Cand> cands = new ArrayList<>();
+    for (CatalogEntry e : c.entries()) {
+      Set<String> forms = new LinkedHashSet<>();
+      List<String> spellings = new ArrayList<>(e.variants());
+      spellings.add(0, e.value());
+      for (String s : spellings) {
+        String n = TextNormalizer.normalizeTerm(s);
+        if (!n.isEmpty()) {
+          forms.add(n);
+          forms.add(n.replace(" ", ""));
+        }
+      }
+      for (String f : forms) {
+        for (int i = t.indexOf(f); i >= 0; i = t.indexOf(f, i + 1)) {
+          int j = i + f.length();
+          if ((i == 0 || t.charAt(i - 1) == ' ') && (j == t.length() || t.charAt(j) == ' ')) {
+            cands.add(new Cand(i, j, e));
+          }
+        }
+      }
+    }
+    cands.sort(Comparator.comparingInt((Cand x) -> -(x.en - x.st)).thenComparingInt(x -> x.st));
+    boolean[] covered = new boolean[t.length()];
+    Set<String> out = new TreeSet<>();
+    int lastSt = -1;
+    int lastEn = -1;
+    for (Cand x : cands) {
+      boolean same = x.st == lastSt && x.en == lastEn;
+      boolean free = true;
+      for (int i = x.st; i < x.en; i++) {
+        free &= !covered[i];
+      }
+      if (free || same) {
+        for (int i = x.st; i < x.en; i++) {
+          covered[i] = true;
+        }
+        lastSt = x.st;
+        lastEn = x.en;
+        out.add(nt.startOffsets()[x.st] + "-" + nt.endOffsets()[x.en - 1] + " " + x.e.tag() + " "
+            + x.e.value());
+      }
+    }
+    return out;
+  }
+}
