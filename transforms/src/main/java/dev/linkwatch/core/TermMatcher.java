@@ -57,6 +57,8 @@ public final class TermMatcher implements Serializable {
   public static final int FUZZY_MIN_LETTERS = 7;
 
   private static final int MAX_SKIP_STATES = 64;
+  private static final int[] NO_ENTRIES = new int[0];
+  private static final String[] NO_SPELLINGS = new String[0];
 
   /** Inside a token that no anchored pattern prefix covers; only a space leaves it. */
   private static final int DEAD = -1;
@@ -64,7 +66,7 @@ public final class TermMatcher implements Serializable {
   private final CatalogEntry[] entries;
   private final boolean fuzzy;
 
-  private final String[] patterns;
+  private final String[] patterns; // normalised text of exact patterns; null for deletions
   private final int[][] patEntries; // exact: entry indices
   private final String[][] patSpellings; // exact: spelling reported per entry
   private final int[][] patSources; // fuzzy: exact patterns this is a one-char deletion of
@@ -91,9 +93,10 @@ public final class TermMatcher implements Serializable {
     patEligible = new boolean[p];
     for (int i = 0; i < p; i++) {
       Pat x = pats.get(i);
-      patterns[i] = x.text;
-      patEntries[i] = Arrays.copyOf(x.entries, x.ne);
-      patSpellings[i] = Arrays.copyOf(x.spellings, x.ne);
+      // deletion variants are only automaton keys: keep no string or empty arrays for them
+      patterns[i] = x.ne > 0 ? x.text : null;
+      patEntries[i] = x.ne > 0 ? Arrays.copyOf(x.entries, x.ne) : NO_ENTRIES;
+      patSpellings[i] = x.ne > 0 ? Arrays.copyOf(x.spellings, x.ne) : NO_SPELLINGS;
       patSources[i] = x.ns == 0 ? null : Arrays.copyOf(x.sources, x.ns);
       patEligible[i] = x.eligible;
     }
