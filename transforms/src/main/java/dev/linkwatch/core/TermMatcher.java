@@ -28,7 +28,8 @@ import java.util.Map;
  *
  * <p><b>Automatic variants.</b> Each spelling (value and explicit variants) is added normalised
  * ("F.U." → "f u", "Beyoncé" → "beyonce") and joined ("little mix" → "littlemix", so "#LittleMix"
- * matches). Terms that normalise to nothing (e.g. "!!!") are skipped. One-character terms are kept
+ * matches); a spelling with apostrophes also without them ("Pepper's" → "peppers" besides "pepper
+ * s"). Terms that normalise to nothing (e.g. "!!!") are skipped. One-character terms are kept
  * and, like all terms, match only a whole token ("U2"-style short names need this; the "at least two
  * names" rule is what keeps them from causing alerts alone).
  *
@@ -172,6 +173,14 @@ public final class TermMatcher implements Serializable {
     if (norm.indexOf(' ') >= 0) {
       String joined = norm.replace(" ", "");
       addExact(byText, pats, entry, joined, joined);
+    }
+    // "Pepper's" normalises to "pepper s" (possessive split); tweets often write "Peppers"
+    String bare = sp.replaceAll("['\u2019\u2018\u02BC\u2032\uFF07\u201B]", "");
+    if (!bare.equals(sp)) {
+      String b = TextNormalizer.normalizeTerm(bare);
+      if (!b.isEmpty() && !b.equals(norm)) {
+        addExact(byText, pats, entry, b, b);
+      }
     }
   }
 

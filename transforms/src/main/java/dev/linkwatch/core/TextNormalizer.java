@@ -20,7 +20,10 @@ import java.util.Locale;
  *       the word. Hangul syllables decompose to jamo (not marks) and recompose unchanged. A few
  *       letters without a decomposition are folded by hand (ø→o, æ→ae, œ→oe, đ/ð→d, ł→l, ħ→h);
  *   <li>apostrophes (' ’ ‘ ʼ ′ ＇) are removed <em>without</em> splitting the word: "Don’t" →
- *       "dont", because tweets drop them freely and a split would make "don t" a two-token term;
+ *       "dont", because tweets drop them freely and a split would make "don t" a two-token term.
+ *       Exception: a possessive/contracted word-final "'s" is split off ("Little Mix's" → "little
+ *       mix s"), so a name followed by 's still ends on a token boundary; {@link TermMatcher} adds
+ *       the apostrophe-free spelling ("peppers") as an automatic variant for such terms;
  *   <li>{@code &} becomes the token "and" ("Down & Dirty" → "down and dirty", "R&B" → "r and b");
  *   <li>everything else (punctuation, dashes, quotes, symbols, emoji, whitespace) separates tokens.
  * </ul>
@@ -113,7 +116,7 @@ public final class TextNormalizer {
           out.emit((char) (c + 32), i, i + 1);
         } else if (c == '&') {
           and(out, i, i + 1);
-        } else if (c != '\'') { // apostrophe: dropped, word continues
+        } else if (c != '\'' || isPossessive(s, i)) { // other apostrophes: word continues
           out.brk();
         }
         i++;
@@ -129,6 +132,9 @@ public final class TextNormalizer {
         j += Character.charCount(m);
       }
       if (j == i + 1 && isApostrophe(c)) {
+        if (isPossessive(s, i)) {
+          out.brk();
+        }
         i = j;
         continue;
       }
@@ -152,6 +158,15 @@ public final class TextNormalizer {
       i = j;
     }
     return out.done();
+  }
+
+  /** An apostrophe at {@code i} followed by a word-final s ("Mix's", "Pepper’s"). */
+  private static boolean isPossessive(String s, int i) {
+    return i > 0
+        && Character.isLetterOrDigit(s.charAt(i - 1))
+        && i + 1 < s.length()
+        && (s.charAt(i + 1) == 's' || s.charAt(i + 1) == 'S')
+        && (i + 2 == s.length() || !Character.isLetterOrDigit(s.charAt(i + 2)));
   }
 
   private static void and(Out out, int s, int e) {

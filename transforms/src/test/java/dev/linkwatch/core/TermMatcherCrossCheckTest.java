@@ -39,6 +39,10 @@ class TermMatcherCrossCheckTest {
         if (!n.isEmpty()) {
           fs.add(n);
           fs.add(n.replace(" ", ""));
+          String bare = TextNormalizer.normalizeTerm(s.replaceAll("['\u2019]", ""));
+          if (!bare.isEmpty()) {
+            fs.add(bare);
+          }
         }
       }
       forms.add(fs);

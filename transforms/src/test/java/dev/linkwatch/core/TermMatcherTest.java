@@ -141,11 +141,26 @@ class TermMatcherTest {
     TermMatcher m = matcher(false, artist("Little Mix"), track("F.U."), artist("Beyonce"));
     MatchResult r = m.match(text);
     assertThat(matched(r, text)).containsExactly(
-        "track:F.U.@F.U", "artist:Beyonce@Beyoncé");
-    // "Little Mix’s" is one token "mixs" after apostrophe removal: no match, by design
+        "artist:Little Mix@Ｌｉｔｔｌｅ Mix", "track:F.U.@F.U", "artist:Beyonce@Beyoncé");
     MatchResult r2 = m.match("Ｌｉｔｔｌｅ Mix");
     assertThat(r2.hits().get(0).start()).isZero();
     assertThat(r2.hits().get(0).end()).isEqualTo(10);
+  }
+
+  @Test
+  void possessiveAndApostropheSpellings() {
+    TermMatcher m = matcher(false, artist("Little Mix"), album("Sgt. Pepper's Lonely Hearts"),
+        track("Don't Stop Me Now"));
+    assertThat(m.match("Little Mix's new single").values(Tag.ARTIST)).containsExactly("Little Mix");
+    assertThat(m.match("Little Mix’s new single").values(Tag.ARTIST))
+        .containsExactly("Little Mix");
+    for (String s : new String[] {"Sgt Pepper's Lonely Hearts", "sgt peppers lonely hearts",
+        "SGT. PEPPER’S LONELY HEARTS"}) {
+      assertThat(m.match(s).values(Tag.ALBUM)).as(s).containsExactly("Sgt. Pepper's Lonely Hearts");
+    }
+    assertThat(m.match("dont stop me now").values(Tag.TRACK)).containsExactly("Don't Stop Me Now");
+    assertThat(m.match("Don’t Stop Me Now").values(Tag.TRACK))
+        .containsExactly("Don't Stop Me Now");
   }
 
   @Test

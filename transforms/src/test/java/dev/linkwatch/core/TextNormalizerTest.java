@@ -44,6 +44,9 @@ class TextNormalizerTest {
     assertThat(normalizeTerm("Don\u2019t")).isEqualTo("dont");
     assertThat(normalizeTerm("\u201CTouch\u201D \u2013 live")).isEqualTo("touch live");
     assertThat(normalizeTerm("a\u2014b")).isEqualTo("a b");
+    assertThat(normalizeTerm("Little Mix's")).isEqualTo("little mix s"); // possessive split off
+    assertThat(normalizeTerm("It\u2019s")).isEqualTo("it s");
+    assertThat(normalizeTerm("'s")).isEqualTo("s");
   }
 
   @Test
