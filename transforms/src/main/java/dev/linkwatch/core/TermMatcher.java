@@ -143,11 +143,9 @@ public final class TermMatcher implements Serializable {
           if (i > 0 && s.charAt(i - 1) == c || Character.isSurrogate(c)) {
             continue; // deleting within a run gives the same string; never split a pair
           }
-          boolean leftSpace = i == 0 || s.charAt(i - 1) == ' ';
-          boolean rightSpace = i == n - 1 || s.charAt(i + 1) == ' ';
-          if (c != ' ' && leftSpace && rightSpace) {
-            continue; // would leave a double/edge space, which normalised text never has
-          }
+          // a deletion may leave an edge or double space ("like  stone"): still needed, because
+          // a skip in the text can produce it ("like e stone" minus 'e'); the boundary checks
+          // keep such keys from matching plain text on their own
           sb.setLength(0);
           sb.append(s, 0, i).append(s, i + 1, n);
           String d = sb.toString();

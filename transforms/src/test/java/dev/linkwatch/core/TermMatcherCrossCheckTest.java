@@ -61,6 +61,94 @@ class TermMatcherCrossCheckTest {
     }
   }
 
+  @Test
+  void fuzzyAutomatonAgreesWithNaiveLevenshtein() throws Exception {
+    List<CatalogEntry> some = new ArrayList<>(Catalog.original().entries());
+    List<CatalogEntry> chinook = Catalog.load(Path.of(
+        getClass().getResource("/catalog/chinook_tracks.csv").toURI())).entries();
+    Random rnd = new Random(11);
+    for (int i = 0; i < 150; i++) {
+      some.add(chinook.get(rnd.nextInt(chinook.size())));
+    }
+    Catalog c = Catalog.of(some);
+    TermMatcher m = TermMatcher.build(c, true);
+    entries = c.entries();
+    List<Set<String>> forms = new ArrayList<>();
+    for (CatalogEntry e : entries) {
+      Set<String> fs = new LinkedHashSet<>();
+      List<String> spellings = new ArrayList<>(e.variants());
+      spellings.add(0, e.value());
+      for (String sp : spellings) {
+        String n = TextNormalizer.normalizeTerm(sp);
+        if (!n.isEmpty()) {
+          fs.add(n);
+          fs.add(n.replace(" ", ""));
+          String bare = TextNormalizer.normalizeTerm(sp.replaceAll("['\u2019]", ""));
+          if (!bare.isEmpty()) {
+            fs.add(bare);
+          }
+        }
+      }
+      forms.add(fs);
+    }
+    String letters = "abcdefghijklmnopqrstuvwxyz ";
+    for (int i = 0; i < Integer.getInteger("crosscheck.n", 600); i++) {
+      StringBuilder sb = new StringBuilder();
+      int n = 1 + rnd.nextInt(4);
+      for (int k = 0; k < n; k++) {
+        StringBuilder w = new StringBuilder(entries.get(rnd.nextInt(entries.size())).value());
+        if (rnd.nextBoolean() && w.length() > 2) {
+          int at = 1 + rnd.nextInt(w.length() - 2);
+          char x = letters.charAt(rnd.nextInt(letters.length()));
+          switch (rnd.nextInt(3)) {
+            case 0 -> w.insert(at, x);
+            case 1 -> w.deleteCharAt(at);
+            default -> w.setCharAt(at, x);
+          }
+        }
+        sb.append(w).append(rnd.nextInt(4) == 0 ? " / " : " ");
+      }
+      String text = sb.toString();
+      assertThat(actual(m.match(text))).as(text).isEqualTo(naiveFuzzy(forms, text));
+    }
+  }
+
+  private Set<String> naiveFuzzy(List<Set<String>> forms, String original) {
+    NormalizedText nt = TextNormalizer.normalizeText(original);
+    String t = nt.text();
+    List<Cand> cands = new ArrayList<>();
+    List<Integer> starts = new ArrayList<>();
+    List<Integer> ends = new ArrayList<>();
+    for (int i = 0; i < t.length(); i++) {
+      if (i == 0 || t.charAt(i - 1) == ' ') {
+        starts.add(i);
+      }
+      if (i + 1 == t.length() || t.charAt(i + 1) == ' ') {
+        ends.add(i + 1);
+      }
+    }
+    for (int k = 0; k < entries.size(); k++) {
+      for (String f : forms.get(k)) {
+        boolean eligible = f.replace(" ", "").length() >= TermMatcher.FUZZY_MIN_LETTERS;
+        for (int st : starts) {
+          for (int en : ends) {
+            if (en <= st) {
+              continue;
+            }
+            boolean hit = t.regionMatches(st, f, 0, f.length()) && en - st == f.length();
+            if (!hit && eligible) {
+              hit = TermMatcher.within1(t, st, en, f);
+            }
+            if (hit) {
+              cands.add(new Cand(st, en, entries.get(k)));
+            }
+          }
+        }
+      }
+    }
+    return resolveNaive(nt, cands);
+  }
+
   private static Set<String> actual(MatchResult r) {
     Set<String> out = new TreeSet<>();
     for (Hit h : r.hits()) {
@@ -88,6 +176,11 @@ class TermMatcherCrossCheckTest {
         }
       }
     }
+    return resolveNaive(nt, cands);
+  }
+
+  private static Set<String> resolveNaive(NormalizedText nt, List<Cand> cands) {
+    String t = nt.text();
     cands.sort(Comparator.comparingInt((Cand x) -> -(x.en - x.st)).thenComparingInt(x -> x.st));
     boolean[] covered = new boolean[t.length()];
     Set<String> out = new TreeSet<>();
