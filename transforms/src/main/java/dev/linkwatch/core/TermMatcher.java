@@ -98,7 +98,7 @@ public final class TermMatcher implements Serializable {
       patterns[i] = x.ne > 0 ? x.text : null;
       patEntries[i] = x.ne > 0 ? Arrays.copyOf(x.entries, x.ne) : NO_ENTRIES;
       patSpellings[i] = x.ne > 0 ? Arrays.copyOf(x.spellings, x.ne) : NO_SPELLINGS;
-      patSources[i] = x.ns == 0 ? null : Arrays.copyOf(x.sources, x.ns);
+      patSources[i] = x.ns == 0 ? null : x.ns == x.sources.length ? x.sources : Arrays.copyOf(x.sources, x.ns);
       patEligible[i] = x.eligible;
     }
     rootNext = a.rootNext;
@@ -159,6 +159,7 @@ public final class TermMatcher implements Serializable {
         }
       }
     }
+    byText.clear(); // fuzzy keys can number millions: free the index before the trie is built
     return new TermMatcher(es, fuzzy, pats, Automaton.build(pats));
   }
 
@@ -515,10 +516,10 @@ public final class TermMatcher implements Serializable {
   private static final class Pat {
     final String text;
     final int id;
-    int[] entries = new int[1];
-    String[] spellings = new String[1];
+    int[] entries; // allocated lazily: most fuzzy keys never get entries
+    String[] spellings;
     int ne;
-    int[] sources = new int[0];
+    int[] sources;
     int ns;
     boolean eligible;
 
@@ -533,7 +534,10 @@ public final class TermMatcher implements Serializable {
           return;
         }
       }
-      if (ne == entries.length) {
+      if (entries == null) {
+        entries = new int[1];
+        spellings = new String[1];
+      } else if (ne == entries.length) {
         entries = Arrays.copyOf(entries, ne * 2);
         spellings = Arrays.copyOf(spellings, ne * 2);
       }
@@ -548,7 +552,9 @@ public final class TermMatcher implements Serializable {
           return;
         }
       }
-      if (ns == sources.length) {
+      if (sources == null) {
+        sources = new int[1];
+      } else if (ns == sources.length) {
         sources = Arrays.copyOf(sources, Math.max(2, ns * 2));
       }
       sources[ns++] = pid;
@@ -569,16 +575,16 @@ public final class TermMatcher implements Serializable {
     static Automaton build(List<Pat> pats) {
       int p = pats.size();
       String[] texts = new String[p];
-      Integer[] order = new Integer[p];
+      Pat[] order = new Pat[p];
       long totalChars = 0;
       int maxLen = 0;
       for (int i = 0; i < p; i++) {
         texts[i] = pats.get(i).text;
-        order[i] = i;
+        order[i] = pats.get(i);
         totalChars += texts[i].length();
         maxLen = Math.max(maxLen, texts[i].length());
       }
-      Arrays.sort(order, (a, b) -> texts[a].compareTo(texts[b]));
+      Arrays.sort(order, (a, b) -> a.text.compareTo(b.text));
       // trie as first-child / next-sibling lists; sorted insertion appends children in order
       int cap = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(16, totalChars / 2 + 16));
       char[] lab = new char[cap];
@@ -592,8 +598,8 @@ public final class TermMatcher implements Serializable {
       int count = 1;
       int[] path = new int[maxLen + 1];
       String prev = "";
-      for (Integer boxed : order) {
-        int pid = boxed;
+      for (Pat pat : order) {
+        int pid = pat.id;
         String s = texts[pid];
         int l = 0;
         int lim = Math.min(prev.length(), s.length());
