@@ -15,9 +15,9 @@ import java.util.Locale;
  *   <li>NFKC (full-width letters, ligatures, superscripts become plain letters);
  *   <li>case fold: {@code toUpperCase(ROOT).toLowerCase(ROOT)}, which also folds ß→ss, ς→σ;
  *   <li>diacritics: NFD, drop marks of the generic combining-diacritics blocks (U+0300–036F,
- *       1AB0–1AFF, 1DC0–1DFF, 20D0–20FF, FE20–FE2F), NFC. Only those blocks, because kana voicing
- *       marks (U+3099/309A) and Indic vowel signs are letters-in-part: dropping them would change
- *       the word. Hangul syllables decompose to jamo (not marks) and recompose unchanged. A few
+ *       1AB0–1AFF, 1DC0–1DFF, 20D0–20FF, FE20–FE2F; also variation selectors), NFC. Only those
+ *       blocks, because kana voicing marks (U+3099/309A) and Indic vowel signs are letters-in-part:
+ *       dropping them would change the word. Hangul syllables decompose to jamo (not marks) and recompose unchanged. A few
  *       letters without a decomposition are folded by hand (ø→o, æ→ae, œ→oe, đ/ð→d, ł→l, ħ→h);
  *   <li>apostrophes (' ’ ‘ ʼ ′ ＇) are removed <em>without</em> splitting the word: "Don’t" →
  *       "dont", because tweets drop them freely and a split would make "don t" a two-token term.
@@ -241,7 +241,9 @@ public final class TextNormalizer {
         || cp >= 0x1AB0 && cp <= 0x1AFF
         || cp >= 0x1DC0 && cp <= 0x1DFF
         || cp >= 0x20D0 && cp <= 0x20FF
-        || cp >= 0xFE20 && cp <= 0xFE2F;
+        || cp >= 0xFE20 && cp <= 0xFE2F
+        || cp >= 0xFE00 && cp <= 0xFE0F // variation selectors (emoji presentation)
+        || cp >= 0xE0100 && cp <= 0xE01EF;
   }
 
   /** Folds one code point plus its combining marks; slow path, only for non-ASCII input. */

@@ -62,6 +62,7 @@ class TextNormalizerTest {
     String s = "🔥방탄 Little😀Mix";
     NormalizedText nt = normalizeText(s);
     assertThat(nt.text()).isEqualTo("방탄 little mix");
+    assertThat(normalizeTerm("\u2764\uFE0F Love 1\uFE0F\u20E3")).isEqualTo("love 1");
     int i = nt.text().indexOf("mix");
     assertThat(s.substring(nt.startOffsets()[i], nt.endOffsets()[i + 2])).isEqualTo("Mix");
     assertThat(s.substring(nt.startOffsets()[0], nt.endOffsets()[1])).isEqualTo("방탄");
