@@ -98,7 +98,8 @@ public final class TermMatcher implements Serializable {
       patterns[i] = x.ne > 0 ? x.text : null;
       patEntries[i] = x.ne > 0 ? Arrays.copyOf(x.entries, x.ne) : NO_ENTRIES;
       patSpellings[i] = x.ne > 0 ? Arrays.copyOf(x.spellings, x.ne) : NO_SPELLINGS;
-      patSources[i] = x.ns == 0 ? null : x.ns == x.sources.length ? x.sources : Arrays.copyOf(x.sources, x.ns);
+      patSources[i] =
+          x.ns == 0 ? null : x.ns == x.sources.length ? x.sources : Arrays.copyOf(x.sources, x.ns);
       patEligible[i] = x.eligible;
     }
     rootNext = a.rootNext;
