@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.beam.sdk.options.PipelineOptionsReflector;
 
 /**
  * Turns the YAML config file and the command line into one set of Beam options: the file's keys are
@@ -41,8 +40,21 @@ public final class ConfigFile {
           .withValidation()
           .as(LinkwatchOptions.class);
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(oneLine(e.getMessage()), e);
+      throw new ConfigException(culprit(beamArgs) + oneLine(e.getMessage()), e);
     }
+  }
+
+  /** Beam's messages do not always name the option; find it by parsing the flags one at a time. */
+  private static String culprit(List<String> beamArgs) {
+    for (String arg : beamArgs) {
+      try {
+        PipelineOptionsFactory.fromArgs(arg).withValidation().as(LinkwatchOptions.class);
+      } catch (IllegalArgumentException e) {
+        int eq = arg.indexOf('=');
+        return (eq < 0 ? arg.substring(2) : arg.substring(2, eq)) + ": ";
+      }
+    }
+    return "";
   }
 
   static Map<String, String> readYaml(Path file) {
@@ -93,9 +105,16 @@ public final class ConfigFile {
   static Set<String> knownKeys() {
     Set<String> keys = new TreeSet<>();
     PipelineOptionsFactory.register(LinkwatchOptions.class);
-    for (var property :
-        PipelineOptionsReflector.getOptionSpecs(LinkwatchOptions.class, true)) {
-      keys.add(property.getName());
+    // linkwatch's options and those of every runner on the classpath (e.g. Flink's parallelism).
+    for (Class<?> iface : PipelineOptionsFactory.getRegisteredOptions()) {
+      for (java.lang.reflect.Method m : iface.getMethods()) {
+        String n = m.getName();
+        if (m.getParameterCount() == 0 && n.length() > 3 && n.startsWith("get")) {
+          keys.add(Character.toLowerCase(n.charAt(3)) + n.substring(4));
+        } else if (m.getParameterCount() == 0 && n.length() > 2 && n.startsWith("is")) {
+          keys.add(Character.toLowerCase(n.charAt(2)) + n.substring(3));
+        }
+      }
     }
     return keys;
   }

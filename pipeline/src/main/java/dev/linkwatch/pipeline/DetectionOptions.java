@@ -17,7 +17,6 @@ public interface DetectionOptions extends PipelineOptions {
   @Description(
       "Whitelisted domains, comma-separated; a URL on one of them or a sub-domain is ignored. "
           + "Default: the original job's six (spotify.com, twitter.com, ...).")
-  @Default.String("itun.es,wikipedia.org,twitter.com,instagram.com,medium.com,spotify.com")
   List<String> getWhitelist();
 
   void setWhitelist(List<String> value);

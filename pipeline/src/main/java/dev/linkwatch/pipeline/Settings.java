@@ -4,6 +4,7 @@ import dev.linkwatch.core.Catalog;
 import dev.linkwatch.core.CatalogException;
 import dev.linkwatch.core.DomainList;
 import dev.linkwatch.core.unshorten.UnshortenSettings;
+import dev.linkwatch.transforms.ClassifyUrls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,7 +76,9 @@ public record Settings(
     }
     return new Settings(
         loadCatalog(o.getCatalog()),
-        domains("whitelist", o.getWhitelist()),
+        domains(
+            "whitelist",
+            o.getWhitelist() == null ? ClassifyUrls.ORIGINAL_WHITELIST : o.getWhitelist()),
         domains("blacklist", o.getBlacklist()),
         o.getMinMatches(),
         o.getFuzzy(),

@@ -122,6 +122,6 @@ public class LinkwatchPipelineTest {
     LinkwatchOptions o = ConfigFile.parse();
     assertEquals("tweets", o.getInputTopic());
     assertEquals(2, o.getMinMatches());
-    assertTrue(o.getWhitelist().contains("spotify.com"));
+    assertTrue(Settings.from(o).whitelist().contains("open.spotify.com"));
   }
 }

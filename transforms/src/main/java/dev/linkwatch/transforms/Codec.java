@@ -18,11 +18,11 @@ final class Codec {
   private Codec() {}
 
   /** Reads and writes one value type; a {@link CustomCoder} that delegates to two lambdas. */
-  interface Writer<T> {
+  interface Writer<T> extends java.io.Serializable {
     void write(T value, DataOutputStream out) throws IOException;
   }
 
-  interface Reader<T> {
+  interface Reader<T> extends java.io.Serializable {
     T read(DataInputStream in) throws IOException;
   }
 
