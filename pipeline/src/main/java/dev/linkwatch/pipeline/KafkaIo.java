@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
 import org.apache.beam.sdk.io.kafka.ProducerRecordCoder;
@@ -138,7 +139,10 @@ public final class KafkaIo {
                 "ToProducerRecord",
                 MapElements.into(new TypeDescriptor<ProducerRecord<byte[], byte[]>>() {})
                     .via(r -> toProducerRecord(topic, r)))
-            .setCoder(ProducerRecordCoder.of(ByteArrayCoder.of(), ByteArrayCoder.of()))
+            .setCoder(
+                // Keys are often null (tweets arrive unkeyed), and Flink copies through coders.
+                ProducerRecordCoder.of(
+                    NullableCoder.of(ByteArrayCoder.of()), NullableCoder.of(ByteArrayCoder.of())))
             .apply(
                 "Produce",
                 KafkaIO.<byte[], byte[]>writeRecords()

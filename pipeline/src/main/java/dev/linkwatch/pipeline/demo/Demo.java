@@ -60,9 +60,16 @@ public final class Demo {
       args.add("--streaming=true");
       args.add("--parallelism=2");
       args.add("--unshorten=false");
+      // Short batches and windows so the counts appear while the demo runs (the job's defaults are the
+      // original's 30 s batches and 6 h window); flags given to the demo override these.
+      args.add("--batchSeconds=10");
+      args.add("--windowSeconds=60");
+      args.add("--slideSeconds=10");
+      // A streaming job the demo cancels itself once everything sent has come out: an unbounded read
+      // lets the watermark move, so the counts appear while it runs.
+      args.add("--attachedMode=false");
       args.addAll(pipelineArgs);
       args.add("--bootstrapServers=" + bootstrap);
-      args.add("--maxReadSeconds=" + seconds);
       LinkwatchOptions options = ConfigFile.parse(args.toArray(String[]::new));
 
       AtomicBoolean producing = new AtomicBoolean(true);
@@ -80,14 +87,32 @@ public final class Demo {
       Thread status = new Thread(() -> statusLoop(summary), "demo-status");
       status.setDaemon(true);
       status.start();
-      PipelineResult result = LinkwatchPipeline.run(options);
-      result.waitUntilFinish();
-      producing.set(false);
-      producer.join(5_000);
-      // The pipeline has stopped reading; let the last records arrive at the watcher.
-      summary.awaitQuiet(Duration.ofSeconds(10));
-      summary.stopped.set(true);
-      status.join(3_000);
+      PipelineResult result = null;
+      try {
+        result = LinkwatchPipeline.run(options);
+        while (producer.isAlive()) {
+          PipelineResult.State state = result.waitUntilFinish(org.joda.time.Duration.millis(500));
+          if (state != null && state.isTerminal()) {
+            throw new IllegalStateException("the pipeline stopped early: " + state);
+          }
+        }
+        // Everything is sent; wait until every record has come out (or a minute has passed).
+        summary.awaitQuiet(Duration.ofSeconds(60));
+      } finally {
+        if (result != null) {
+          try {
+            result.cancel();
+          } catch (java.io.IOException | UnsupportedOperationException e) {
+            out.println("  (could not cancel the pipeline: " + e.getMessage() + ")");
+          }
+        }
+        // Stop our own clients before the broker goes, also when the pipeline failed.
+        producing.set(false);
+        summary.stopped.set(true);
+        producer.join(5_000);
+        watcher.join(5_000);
+        status.join(3_000);
+      }
       out.println();
       out.println(summary.report());
       out.println("linkwatch demo: stopping the broker; done.");
@@ -104,8 +129,7 @@ public final class Demo {
     TweetGenerator generator = new TweetGenerator(seed, 0.02, Instant.now());
     long start = System.nanoTime();
     long sent = 0;
-    // Leave the last seconds of the read window to drain what was sent.
-    long deadline = start + Duration.ofSeconds(Math.max(1, seconds - 5)).toNanos();
+    long deadline = start + Duration.ofSeconds(seconds).toNanos();
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
       while (producing.get() && System.nanoTime() < deadline) {
         long due = start + sent * 1_000_000_000L / rate;
@@ -235,7 +259,7 @@ public final class Demo {
       long end = System.nanoTime() + max.toNanos();
       while (System.nanoTime() < end) {
         long out = matched.get() + unmatched.get() + errors.get();
-        if (out >= sent.get() && System.nanoTime() - lastArrival.get() > 1_000_000_000L) {
+        if (out >= sent.get() && System.nanoTime() - lastArrival.get() > 2_000_000_000L) {
           return;
         }
         Thread.sleep(200);
