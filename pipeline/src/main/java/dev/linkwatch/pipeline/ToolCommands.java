@@ -34,6 +34,12 @@ final class ToolCommands {
 
   static final Path BROKER_DIR = Path.of(".linkwatch", "broker");
 
+  /** Where 'linkwatch broker' keeps its broker; shared by its subcommands. */
+  static final class BrokerDir {
+    @Option(names = "--dir", defaultValue = ".linkwatch/broker", description = "The broker's data folder (default ${DEFAULT-VALUE}).")
+    Path dir;
+  }
+
   /** The bootstrap servers given, else the local broker's when one runs, else the usual default. */
   static String bootstrap(String given) {
     if (given != null) {
@@ -56,19 +62,21 @@ final class ToolCommands {
 
     @Command(name = "start", description = "Start the broker in the background and print its address.", mixinStandardHelpOptions = true)
     static final class Start implements Callable<Integer> {
+      @picocli.CommandLine.Mixin BrokerDir where = new BrokerDir();
+
       @Option(names = "--partitions", defaultValue = "2", description = "Default partitions of new topics (default ${DEFAULT-VALUE}).")
       int partitions;
 
       @Override
       public Integer call() throws IOException {
-        Optional<String> running = LocalKafka.runningBootstrapServers(BROKER_DIR);
-        if (LocalKafka.runningPid(BROKER_DIR).isPresent() && running.isPresent()) {
+        Optional<String> running = LocalKafka.runningBootstrapServers(where.dir);
+        if (LocalKafka.runningPid(where.dir).isPresent() && running.isPresent()) {
           System.out.println("already running at " + running.get());
           return Main.EXIT_OK;
         }
-        Files.createDirectories(BROKER_DIR);
+        Files.createDirectories(where.dir);
         LocalKafka kafka =
-            LocalKafka.builder().dataDir(BROKER_DIR).partitions(partitions).detached(true).start();
+            LocalKafka.builder().dataDir(where.dir).partitions(partitions).detached(true).start();
         System.out.println("started at " + kafka.bootstrapServers() + " (pid " + kafka.pid() + ")");
         return Main.EXIT_OK;
       }
@@ -76,9 +84,11 @@ final class ToolCommands {
 
     @Command(name = "stop", description = "Stop the broker started by 'linkwatch broker start'.", mixinStandardHelpOptions = true)
     static final class Stop implements Callable<Integer> {
+      @picocli.CommandLine.Mixin BrokerDir where = new BrokerDir();
+
       @Override
       public Integer call() {
-        boolean stopped = LocalKafka.stop(BROKER_DIR);
+        boolean stopped = LocalKafka.stop(where.dir);
         System.out.println(stopped ? "stopped" : "not running");
         return Main.EXIT_OK;
       }
@@ -86,15 +96,17 @@ final class ToolCommands {
 
     @Command(name = "status", description = "Say whether the local broker runs, and where. Exit 0 when it runs, 1 when not.", mixinStandardHelpOptions = true)
     static final class Status implements Callable<Integer> {
+      @picocli.CommandLine.Mixin BrokerDir where = new BrokerDir();
+
       @Override
       public Integer call() {
-        Optional<Long> pid = LocalKafka.runningPid(BROKER_DIR);
+        Optional<Long> pid = LocalKafka.runningPid(where.dir);
         if (pid.isEmpty()) {
           System.out.println("not running");
           return Main.EXIT_FAILED;
         }
         System.out.println(
-            "running at " + LocalKafka.runningBootstrapServers(BROKER_DIR).orElse("?") + " (pid " + pid.get() + ")");
+            "running at " + LocalKafka.runningBootstrapServers(where.dir).orElse("?") + " (pid " + pid.get() + ")");
         return Main.EXIT_OK;
       }
     }
