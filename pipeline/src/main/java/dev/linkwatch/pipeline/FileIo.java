@@ -66,7 +66,10 @@ public final class FileIo {
     public void process(@Element FileIO.ReadableFile file, OutputReceiver<SourceRecord> out)
         throws IOException {
       String name = file.getMetadata().resourceId().getFilename();
-      long fileTime = file.getMetadata().lastModifiedMillis();
+      // A file's stand-in for the Kafka record time: its modification time, or the time of reading
+      // where the filesystem does not say (records without an event time still need a sane one).
+      long modified = file.getMetadata().lastModifiedMillis();
+      long fileTime = modified > 0 ? modified : System.currentTimeMillis();
       try (InputStream in = new BufferedInputStream(Channels.newInputStream(file.open()), 1 << 16)) {
         ByteArrayOutputStream line = new ByteArrayOutputStream(8192);
         long lineNumber = 0;

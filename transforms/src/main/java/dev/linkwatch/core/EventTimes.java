@@ -15,7 +15,8 @@ import java.util.OptionalLong;
 /**
  * A tweet's event time, read from its raw bytes before (and independently of) the full parse, so the
  * source can stamp records and drive the watermark: {@code timestamp_ms}, else {@code created_at} (v1.1
- * {@code Thu Jan 12 00:36:22 +0000 2017}), else v2 {@code data.created_at} (ISO-8601). Empty when the
+ * {@code Thu Jan 12 00:36:22 +0000 2017}), else v2 {@code data.created_at} (ISO-8601), else, for stream
+ * notices such as {@code {"delete":{...,"timestamp_ms":"..."}}}, the notice's own stamp. Empty when the
  * bytes hold none of these or are not JSON; callers fall back to the Kafka record time.
  *
  * <p>Streaming payloads carry {@code timestamp_ms} at the top level, so a byte scan for it usually
@@ -108,11 +109,28 @@ public final class EventTimes {
         return OptionalLong.empty();
       }
       String createdAt = null;
+      OptionalLong noticeTime = OptionalLong.empty();
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String name = p.currentName();
         JsonToken t = p.nextToken();
         if ("created_at".equals(name) && t == JsonToken.VALUE_STRING) {
           createdAt = p.getText();
+        } else if (t == JsonToken.START_OBJECT && !"data".equals(name)) {
+          // A notice keeps its stamp one level down; a tweet's nested objects (user, entities, ...)
+          // have none, and a tweet's own fields win anyway.
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String inner = p.currentName();
+            JsonToken it = p.nextToken();
+            if ("timestamp_ms".equals(inner) && (it == JsonToken.VALUE_STRING || it == JsonToken.VALUE_NUMBER_INT)) {
+              try {
+                noticeTime = OptionalLong.of(Long.parseLong(p.getText().trim()));
+              } catch (NumberFormatException e) {
+                // not a stamp
+              }
+            } else {
+              p.skipChildren();
+            }
+          }
         } else if ("data".equals(name) && t == JsonToken.START_OBJECT) {
           while (p.nextToken() == JsonToken.FIELD_NAME) {
             String inner = p.currentName();
@@ -127,7 +145,13 @@ public final class EventTimes {
           p.skipChildren();
         }
       }
-      return createdAt == null ? OptionalLong.empty() : parseDate(createdAt);
+      if (createdAt != null) {
+        OptionalLong created = parseDate(createdAt);
+        if (created.isPresent()) {
+          return created;
+        }
+      }
+      return noticeTime;
     } catch (IOException | RuntimeException e) {
       // Not JSON, or not the shape we read: no event time; the parse step reports what is wrong.
       return OptionalLong.empty();

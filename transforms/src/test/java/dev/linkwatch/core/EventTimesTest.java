@@ -1,0 +1,51 @@
+package dev.linkwatch.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+class EventTimesTest {
+  private static OptionalLong of(String json) {
+    return EventTimes.of(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void topLevelTimestampMsWins() {
+    assertThat(of("{\"created_at\":\"Thu Jan 12 00:36:22 +0000 2017\",\"timestamp_ms\":\"1484181382123\"}"))
+        .hasValue(1484181382123L);
+    assertThat(of("{\"timestamp_ms\":1484181382123}")).hasValue(1484181382123L);
+  }
+
+  @Test
+  void nestedOrQuotedStampsAreNotTheTweets() {
+    // A retweeted status's own fields, and the text "timestamp_ms" inside a string, are not the tweet's.
+    assertThat(
+            of("{\"text\":\"\\\"timestamp_ms\\\":\\\"1111111111111\\\"\",\"created_at\":\"Thu Jan 12 00:36:22 +0000 2017\","
+                + "\"retweeted_status\":{\"created_at\":\"Mon Jan 01 00:00:00 +0000 2001\"}}"))
+        .hasValue(1484181382000L);
+  }
+
+  @Test
+  void v1CreatedAtThenV2DataCreatedAt() {
+    assertThat(of("{\"created_at\":\"Thu Jan 12 00:36:22 +0000 2017\",\"user\":{\"created_at\":\"Mon Jan 01 00:00:00 +0000 2001\"}}"))
+        .hasValue(1484181382000L);
+    assertThat(of("{\"data\":{\"id\":\"1\",\"created_at\":\"2021-06-01T10:00:00.000Z\",\"text\":\"x\"}}"))
+        .hasValue(1622541600000L);
+  }
+
+  @Test
+  void noticesCarryTheirStampOneLevelDown() {
+    assertThat(of("{\"delete\":{\"status\":{\"id\":1},\"timestamp_ms\":\"1484181382000\"}}")).hasValue(1484181382000L);
+    assertThat(of("{\"limit\":{\"track\":3,\"timestamp_ms\":\"1484181382001\"}}")).hasValue(1484181382001L);
+  }
+
+  @Test
+  void nothingUsableGivesEmpty() {
+    assertThat(of("{\"text\":\"no time\"}")).isEmpty();
+    assertThat(of("not json")).isEmpty();
+    assertThat(of("{\"created_at\":\"yesterday\"}")).isEmpty();
+    assertThat(EventTimes.of(new byte[0])).isEmpty();
+  }
+}
