@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
       ToolCommands.Generate.class,
       ToolCommands.Broker.class,
       ToolCommands.Topics.class,
+      ToolCommands.Bench.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Callable<Integer> {

@@ -290,4 +290,67 @@ final class ToolCommands {
       }
     }
   }
+
+  @Command(
+      name = "bench",
+      description = {
+        "Measures linkwatch against its baselines in one run and reports ratios. Sections: counts",
+        "(CountWindows with 30 s batches alone vs with the 6 h / 30 s sliding window). Extra",
+        "--name=value flags go to the runner (default: embedded Flink via ./linkwatch)."
+      },
+      mixinStandardHelpOptions = true)
+  static final class Bench implements Callable<Integer> {
+    @Parameters(index = "0", defaultValue = "counts", description = "Section to run (default ${DEFAULT-VALUE}).")
+    String section;
+
+    @Option(names = "--quick", description = "Fewer events and runs (well under 3 minutes).")
+    boolean quick;
+
+    @Option(names = "--events", description = "Events per run (default 2000000, quick 300000).")
+    Long events;
+
+    @Option(names = "--runs", description = "Runs of each variant; the median is reported (default 3).")
+    Integer runs;
+
+    @Option(names = "--span-minutes", description = "Event time the events cover (default 30 min, quick 10).")
+    Integer spanMinutes;
+
+    @picocli.CommandLine.Unmatched List<String> runnerArgs = new java.util.ArrayList<>();
+
+    @Override
+    public Integer call() {
+      if (!section.equals("counts")) {
+        throw new ConfigException("bench: unknown section '" + section + "' (known: counts)");
+      }
+      long n = events != null ? events : quick ? 300_000 : 2_000_000;
+      int r = runs != null ? runs : 3;
+      if (n < 1000 || r < 1) {
+        throw new ConfigException("bench: --events must be at least 1000 and --runs at least 1");
+      }
+      org.apache.beam.sdk.options.PipelineOptions options =
+          org.apache.beam.sdk.options.PipelineOptionsFactory.fromArgs(runnerArgs.toArray(String[]::new))
+              .withValidation()
+              .create();
+      int spanMinutes = this.spanMinutes != null ? this.spanMinutes : quick ? 10 : 30;
+      if (spanMinutes < 1) {
+        throw new ConfigException("bench: --span-minutes must be at least 1");
+      }
+      long batches = spanMinutes * 2L;
+      System.out.printf(
+          "bench counts: %d events over %d min of event time (%d per 30 s batch), %d runs each, runner %s%n",
+          n, spanMinutes, n / batches, r, options.getRunner().getSimpleName());
+      var result =
+          new dev.linkwatch.pipeline.bench.CountsBench(
+                  options, n, r, org.joda.time.Duration.standardMinutes(spanMinutes))
+              .run(System.out);
+      System.out.println();
+      System.out.println("| counts | ns/event (median) | ratio to batches alone |");
+      System.out.println("| --- | ---: | ---: |");
+      System.out.printf("| 30 s batches alone | %.0f | 1.00 |%n", result.batchesNanosPerEvent());
+      System.out.printf(
+          "| 30 s batches + 6 h window sliding every 30 s | %.0f | %.2f |%n",
+          result.slidingNanosPerEvent(), result.ratio());
+      return Main.EXIT_OK;
+    }
+  }
 }

@@ -42,12 +42,15 @@ public final class CountWindows extends PTransform<PCollection<CountEvent>, PCol
   private final Duration windowSize;
   private final Duration slide;
   private final Duration allowedLateness;
+  private final boolean sliding;
 
-  private CountWindows(Duration batch, Duration windowSize, Duration slide, Duration allowedLateness) {
+  private CountWindows(
+      Duration batch, Duration windowSize, Duration slide, Duration allowedLateness, boolean sliding) {
     this.batch = batch;
     this.windowSize = windowSize;
     this.slide = slide;
     this.allowedLateness = allowedLateness;
+    this.sliding = sliding;
   }
 
   /** The original job's shape: 30 s batches, a 6 h window sliding every 30 s; 5 min lateness. */
@@ -56,14 +59,15 @@ public final class CountWindows extends PTransform<PCollection<CountEvent>, PCol
         Duration.standardSeconds(30),
         Duration.standardHours(6),
         Duration.standardSeconds(30),
-        Duration.standardMinutes(5));
+        Duration.standardMinutes(5),
+        true);
   }
 
   public CountWindows withBatch(Duration newBatch) {
     if (newBatch == null || newBatch.getMillis() <= 0) {
       throw new IllegalArgumentException("withBatch(duration): must be positive, was " + newBatch);
     }
-    return new CountWindows(newBatch, windowSize, slide, allowedLateness);
+    return new CountWindows(newBatch, windowSize, slide, allowedLateness, sliding);
   }
 
   public CountWindows withWindow(Duration size, Duration newSlide) {
@@ -71,7 +75,7 @@ public final class CountWindows extends PTransform<PCollection<CountEvent>, PCol
       throw new IllegalArgumentException(
           "withWindow(size, slide): both must be positive, were " + size + ", " + newSlide);
     }
-    return new CountWindows(batch, size, newSlide, allowedLateness);
+    return new CountWindows(batch, size, newSlide, allowedLateness, sliding);
   }
 
   public CountWindows withAllowedLateness(Duration lateness) {
@@ -79,7 +83,12 @@ public final class CountWindows extends PTransform<PCollection<CountEvent>, PCol
       throw new IllegalArgumentException(
           "withAllowedLateness(duration): must be zero or more, was " + lateness);
     }
-    return new CountWindows(batch, windowSize, slide, lateness);
+    return new CountWindows(batch, windowSize, slide, lateness, sliding);
+  }
+
+  /** Batches only, no sliding window: what the benchmark compares the full counts against. */
+  public CountWindows withoutSlidingWindow() {
+    return new CountWindows(batch, windowSize, slide, allowedLateness, false);
   }
 
   @Override
@@ -111,6 +120,9 @@ public final class CountWindows extends PTransform<PCollection<CountEvent>, PCol
             .apply("ReportBatch", ParDo.of(new ReportFn(CountReport.Scope.BATCH)))
             .setCoder(CountReport.coder());
 
+    if (!sliding) {
+      return batches.apply("BatchReportsGlobal", Window.into(new GlobalWindows()));
+    }
     PCollection<CountReport> windows =
         batchDeltas
             .apply("IntoSlidingWindows", accumulate(Window.into(SlidingWindows.of(windowSize).every(slide))))
