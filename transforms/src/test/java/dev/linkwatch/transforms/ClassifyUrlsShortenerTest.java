@@ -1,0 +1,104 @@
+package dev.linkwatch.transforms;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.linkwatch.core.unshorten.UnshortenSettings;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+
+/**
+ * ClassifyUrls with a real local HTTP server acting as a shortener: a short link that leads to a
+ * whitelisted site makes the tweet whitelisted; one that fails keeps its URL and the tweet is judged.
+ */
+public class ClassifyUrlsShortenerTest {
+  @Rule public final transient TestPipeline p = TestPipeline.create();
+
+  private HttpServer server;
+  private static final AtomicInteger REQUESTS = new AtomicInteger();
+
+  @Before
+  public void start() throws Exception {
+    REQUESTS.set(0);
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 50);
+    server.createContext(
+        "/",
+        exchange -> {
+          REQUESTS.incrementAndGet();
+          String path = exchange.getRequestURI().getPath();
+          switch (path) {
+            case "/to-spotify" -> {
+              exchange.getResponseHeaders().add("Location", "https://open.spotify.com/album/1");
+              exchange.sendResponseHeaders(301, -1);
+            }
+            case "/to-pirates" -> {
+              exchange.getResponseHeaders().add("Location", "http://www.mp3-leaks.co.uk/gd.zip");
+              exchange.sendResponseHeaders(302, -1);
+            }
+            default -> exchange.sendResponseHeaders(404, -1);
+          }
+          exchange.close();
+        });
+    server.start();
+  }
+
+  @After
+  public void stop() {
+    server.stop(0);
+  }
+
+  private SourceRecord tweet(long offset, String url) {
+    String json =
+        "{\"id_str\":\"" + offset + "\",\"text\":\"Little Mix Touch https://t.co/x\",\"entities\":{\"urls\":[{\"url\":\"https://t.co/x\",\"expanded_url\":\""
+            + url + "\"}]}}";
+    return new SourceRecord("tweets", 0, offset, 0L, null, json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  public void shortLinksAreFollowedBeforeTheWhitelistIsApplied() {
+    String base = "http://127.0.0.1:" + server.getAddress().getPort();
+    List<SourceRecord> input = new ArrayList<>();
+    input.add(tweet(0, base + "/to-spotify"));
+    input.add(tweet(1, base + "/to-pirates"));
+    input.add(tweet(2, base + "/gone"));
+    UnshortenSettings settings =
+        UnshortenSettings.defaults()
+            .withShortenerHosts(Set.of("127.0.0.1"))
+            .withAllowLoopback(true)
+            .withTotalTimeout(Duration.ofSeconds(5));
+    ParseTweet parse = ParseTweet.create();
+    PCollectionTuple parsed = p.apply(Create.of(input).withCoder(SourceRecord.coder())).apply(parse);
+    PAssert.that(
+            parsed
+                .get(parse.tweetsTag())
+                .apply(ClassifyUrls.create().withUnshortening(settings))
+                .apply(
+                    MapElements.into(TypeDescriptors.strings())
+                        .via(
+                            j ->
+                                j.record().source().offset()
+                                    + ":" + j.verdict().code()
+                                    + ":" + j.links().get(0).primaryDomain()
+                                    + ":" + j.links().get(0).resolution().replaceAll(":.*", ""))))
+        .containsInAnyOrder(
+            "0:-8:spotify.com:resolved",
+            "1:0:mp3-leaks.co.uk:resolved",
+            // a failed lookup keeps the URL as it was, and the tweet is still judged
+            "2:0:127.0.0.1:failed");
+    p.run();
+  }
+}
