@@ -68,8 +68,7 @@ public final class FileIo {
       String name = file.getMetadata().resourceId().getFilename();
       // A file's stand-in for the Kafka record time: its modification time, or the time of reading
       // where the filesystem does not say (records without an event time still need a sane one).
-      long modified = file.getMetadata().lastModifiedMillis();
-      long fileTime = modified > 0 ? modified : System.currentTimeMillis();
+      long fileTime = modifiedMillis(file);
       try (InputStream in = new BufferedInputStream(Channels.newInputStream(file.open()), 1 << 16)) {
         ByteArrayOutputStream line = new ByteArrayOutputStream(8192);
         long lineNumber = 0;
@@ -108,6 +107,23 @@ public final class FileIo {
           }
         }
       }
+    }
+
+    private static long modifiedMillis(FileIO.ReadableFile file) {
+      long modified = file.getMetadata().lastModifiedMillis();
+      if (modified > 0) {
+        return modified;
+      }
+      var id = file.getMetadata().resourceId();
+      if ("file".equals(id.getScheme())) {
+        try {
+          // Beam's local filesystem leaves the metadata's time empty; ask the file itself.
+          return java.nio.file.Files.getLastModifiedTime(java.nio.file.Path.of(id.toString())).toMillis();
+        } catch (IOException | RuntimeException e) {
+          // fall through to the time of reading
+        }
+      }
+      return System.currentTimeMillis();
     }
 
     private static boolean isBlank(byte[] bytes) {
