@@ -1,10 +1,20 @@
 package dev.linkwatch.core;
 
-/** Unescapes the HTML entities Twitter puts in tweet text ({@code &amp;}, {@code &lt;}, numeric ones). */
+/**
+ * Undoes the HTML escaping Twitter applies to tweet text ({@code &amp;}, {@code &lt;}, {@code
+ * &gt;}, plus quotes and numeric references seen in older payloads), so that term matching sees
+ * what the user typed: "Down &amp; Dirty" must match the track "Down & Dirty".
+ *
+ * <p>One pass only: {@code &amp;lt;} becomes {@code &lt;}, as a browser would show it. Unknown or
+ * invalid references are kept verbatim rather than guessed.
+ */
 final class Html {
   private Html() {}
 
   static String unescape(String s) {
+    if (s == null) {
+      return null;
+    }
     int amp = s.indexOf('&');
     if (amp < 0) {
       return s;
@@ -12,53 +22,66 @@ final class Html {
     StringBuilder out = new StringBuilder(s.length());
     out.append(s, 0, amp);
     int i = amp;
-    while (i < s.length()) {
+    int n = s.length();
+    while (i < n) {
       char c = s.charAt(i);
-      if (c == '&') {
-        int semi = s.indexOf(';', i);
-        if (semi > i && semi - i <= 10) {
-          String entity = s.substring(i + 1, semi);
-          String replaced = entity(entity);
-          if (replaced != null) {
-            out.append(replaced);
-            i = semi + 1;
-            continue;
-          }
-        }
+      if (c != '&') {
+        out.append(c);
+        i++;
+        continue;
       }
-      out.append(c);
-      i++;
+      int semi = s.indexOf(';', i + 1);
+      // Real references are short; a far semicolon means a bare ampersand.
+      if (semi < 0 || semi - i > 10) {
+        out.append(c);
+        i++;
+        continue;
+      }
+      String ref = s.substring(i + 1, semi);
+      int cp = decode(ref);
+      if (cp < 0) {
+        out.append(c);
+        i++;
+      } else {
+        out.appendCodePoint(cp);
+        i = semi + 1;
+      }
     }
     return out.toString();
   }
 
-  private static String entity(String e) {
-    switch (e) {
+  private static int decode(String ref) {
+    switch (ref) {
       case "amp":
-        return "&";
+        return '&';
       case "lt":
-        return "<";
+        return '<';
       case "gt":
-        return ">";
+        return '>';
       case "quot":
-        return "\"";
+        return '"';
       case "apos":
-      case "#39":
-        return "'";
+        return '\'';
       default:
         break;
     }
-    if (e.startsWith("#")) {
-      try {
-        int cp =
-            e.startsWith("#x") || e.startsWith("#X")
-                ? Integer.parseInt(e.substring(2), 16)
-                : Integer.parseInt(e.substring(1));
-        return Character.isValidCodePoint(cp) ? new String(Character.toChars(cp)) : null;
-      } catch (NumberFormatException ex) {
-        return null;
-      }
+    if (ref.length() < 2 || ref.charAt(0) != '#') {
+      return -1;
     }
-    return null;
+    boolean hex = ref.charAt(1) == 'x' || ref.charAt(1) == 'X';
+    String digits = ref.substring(hex ? 2 : 1);
+    if (digits.isEmpty()) {
+      return -1;
+    }
+    try {
+      int cp = Integer.parseInt(digits, hex ? 16 : 10);
+      // Reject NUL, surrogates and out-of-range values: they would corrupt the text.
+      if (cp <= 0 || cp > Character.MAX_CODE_POINT || (cp >= 0xD800 && cp <= 0xDFFF)) {
+        return -1;
+      }
+      return cp;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 }

@@ -96,7 +96,9 @@ public final class ClassifyUrls extends PTransform<PCollection<TweetRecord>, PCo
     boolean anyBlacklisted = false;
     for (Resolution r : resolutions) {
       String host = Domains.host(r.finalUrl());
-      String primary = host == null ? null : Domains.primaryDomain(host);
+      // A host that is itself a public suffix (or unparseable) has no registrable domain: report the host.
+      String registrable = host == null ? null : Domains.primaryDomain(host);
+      String primary = registrable != null ? registrable : host;
       boolean white = host != null && whitelist.contains(host);
       boolean black = host != null && blacklist.contains(host);
       allWhitelisted &= white;
