@@ -124,6 +124,12 @@ public record Settings(
     return DomainList.of(entries.stream().map(String::trim).filter(s -> !s.isEmpty()).toList());
   }
 
+  static boolean holdsSecret(String key) {
+    String k = key.toLowerCase(java.util.Locale.ROOT);
+    return k.contains("password") || k.contains("secret") || k.equals("sasl.jaas.config")
+        || k.endsWith(".key") || k.contains("token");
+  }
+
   static Map<String, Object> kafkaProperties(List<String> entries) {
     Map<String, Object> props = new LinkedHashMap<>();
     if (entries == null) {
@@ -135,7 +141,18 @@ public record Settings(
         // Do not echo the entry: it may hold a secret.
         throw new ConfigException("kafkaProperties: an entry is not key=value");
       }
-      props.put(entry.substring(0, eq).trim(), entry.substring(eq + 1));
+      String key = entry.substring(0, eq).trim();
+      String value = entry.substring(eq + 1);
+      if (holdsSecret(key) && !value.strip().startsWith("${")) {
+        // KafkaIO copies every client setting into the pipeline's display data, which runners log
+        // and show in their UIs: an inline secret would leak there.
+        throw new ConfigException(
+            "kafkaProperties: '" + key + "' holds a secret; KafkaIO would copy it into display data"
+                + " that runners print. Use a config provider reference (e.g."
+                + " ${file:/path/secrets.properties:" + key + "} with config.providers=file) or a JAAS"
+                + " file (-Djava.security.auth.login.config=...)");
+      }
+      props.put(key, value);
     }
     return props;
   }

@@ -62,6 +62,27 @@ class ConfigFileTest {
   }
 
   @Test
+  void inlineSecretsAreRefusedButProviderReferencesPass() {
+    assertThatThrownBy(
+            () ->
+                Settings.from(
+                    ConfigFile.parse(
+                        "--kafkaProperties=sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"sentinel-pw\";")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'sasl.jaas.config' holds a secret")
+        .hasMessageNotContaining("sentinel-pw");
+    assertThatThrownBy(() -> Settings.from(ConfigFile.parse("--kafkaProperties=ssl.truststore.password=sentinel-pw")))
+        .hasMessageNotContaining("sentinel-pw");
+    Settings ok =
+        Settings.from(
+            ConfigFile.parse(
+                "--kafkaProperties=config.providers=file,ssl.truststore.password=${file:/etc/lw.properties:pw},security.protocol=SSL"));
+    assertThat(ok.kafkaProperties())
+        .containsEntry("ssl.truststore.password", "${file:/etc/lw.properties:pw}")
+        .containsEntry("security.protocol", "SSL");
+  }
+
+  @Test
   void kafkaPropertiesNeverEchoTheirValues() {
     assertThatThrownBy(() -> Settings.from(ConfigFile.parse("--kafkaProperties=sasl.password-s3cret")))
         .hasMessageStartingWith("kafkaProperties")
