@@ -88,12 +88,17 @@ public record Settings(
         Windowing.from(o));
   }
 
-  static Catalog loadCatalog(List<String> files) {
+  public static Catalog loadCatalog(List<String> files) {
     if (files == null || files.isEmpty()) {
       return Catalog.original();
     }
     Catalog catalog = null;
     for (String file : files) {
+      if (file.trim().startsWith("builtin:")) {
+        Catalog one = builtin(file.trim());
+        catalog = catalog == null ? one : catalog.merge(one);
+        continue;
+      }
       Path path = Path.of(file.trim());
       if (!Files.isReadable(path)) {
         throw new ConfigException("catalog: file '" + file + "' does not exist or is not readable");
@@ -109,6 +114,24 @@ public record Settings(
       throw new ConfigException("catalog: " + files + " hold no artist, album or track");
     }
     return catalog;
+  }
+
+  /** Catalogs shipped inside linkwatch: {@code builtin:original} and {@code builtin:chinook}. */
+  public static Catalog builtin(String name) {
+    switch (name) {
+      case "builtin:original":
+        return Catalog.original();
+      case "builtin:chinook":
+        try (var in = Settings.class.getResourceAsStream("catalog/chinook_tracks.csv")) {
+          return Catalog.fromCsv(
+              new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8), "builtin:chinook");
+        } catch (IOException | CatalogException e) {
+          throw new IllegalStateException("the shipped Chinook catalog cannot be read", e);
+        }
+      default:
+        throw new ConfigException(
+            "catalog: unknown built-in catalog '" + name + "' (known: builtin:original, builtin:chinook)");
+    }
   }
 
   static DomainList domains(String key, List<String> entries) {

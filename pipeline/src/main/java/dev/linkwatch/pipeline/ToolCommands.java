@@ -240,8 +240,24 @@ final class ToolCommands {
     @Option(names = "--rate", defaultValue = "0", description = "Records per second (0: as fast as possible).")
     int rate;
 
+    @Option(names = "--format", defaultValue = "v1", description = "v1 (Twitter API v1.1 statuses) or v2 (X API v2 stream payloads); default ${DEFAULT-VALUE}.")
+    String format;
+
+    @Option(names = "--catalog", split = ",", description = "Also name artists and tracks from these catalogs (files or builtin:chinook), besides the original's.")
+    List<String> catalog;
+
     @Override
     public Integer call() throws Exception {
+      TweetGenerator.Format shape;
+      try {
+        shape = TweetGenerator.Format.valueOf(format.toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("--format must be v1 or v2, was '" + format + "'");
+      }
+      List<String[]> pairs =
+          catalog == null || catalog.isEmpty()
+              ? List.of()
+              : TweetGenerator.pairsFrom(Settings.loadCatalog(catalog), 5000, seed);
       if (count < 0) {
         throw new ConfigException("--count must be 0 or more");
       }
@@ -249,7 +265,8 @@ final class ToolCommands {
         throw new ConfigException("--broken-share must be between 0 and 1, was " + brokenShare);
       }
       // A fixed start instant keeps the bytes reproducible for a seed.
-      TweetGenerator generator = new TweetGenerator(seed, brokenShare, Instant.parse("2017-01-12T00:00:00Z"));
+      TweetGenerator generator =
+          new TweetGenerator(seed, brokenShare, Instant.parse("2017-01-12T00:00:00Z"), shape, pairs);
       long start = System.nanoTime();
       if (topic != null) {
         Properties p = new Properties();

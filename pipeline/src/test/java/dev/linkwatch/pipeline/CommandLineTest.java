@@ -93,6 +93,23 @@ class CommandLineTest {
   }
 
   @Test
+  void catalogNamesAndV2FormatFromTheCommandLine() throws Exception {
+    Path out = dir.resolve("v2.jsonl");
+    Result r = run("generate", "--count=300", "--format=v2", "--catalog=builtin:chinook", "--broken-share=0", "--output=" + out);
+    assertThat(r.code()).as(r.err()).isZero();
+    TweetParser parser = TweetParser.create();
+    int tweets = 0;
+    for (String line : Files.readAllLines(out)) {
+      if (parser.parse(line.getBytes(StandardCharsets.UTF_8)) instanceof dev.linkwatch.core.Tweet t) {
+        assertThat(t.format()).isEqualTo("v2");
+        tweets++;
+      }
+    }
+    assertThat(tweets).isGreaterThan(250);
+    assertThat(run("generate", "--format=v3").code()).isEqualTo(2);
+  }
+
+  @Test
   void generatedRecordsParseApartFromTheBrokenShareAndTheMixIsAsAsked() throws Exception {
     TweetGenerator generator = new TweetGenerator(11, 0.05, Instant.parse("2017-01-12T00:00:00Z"));
     TweetParser parser = TweetParser.create();
@@ -125,10 +142,13 @@ class CommandLineTest {
             assertThat(kinds.getOrDefault(kind, 0) / (double) n).as(kind.name()).isCloseTo(share, org.assertj.core.data.Offset.offset(0.02)));
   }
 
-  @Test
-  void generatedKindsAreRoutedAsTheyAreMeantToBe() throws Exception {
-    // Through the real pipeline in file mode: each kind must land where its name says.
-    TweetGenerator generator = new TweetGenerator(3, 0.03, Instant.parse("2017-01-12T00:00:00Z"));
+  @ParameterizedTest
+  @ValueSource(strings = {"V1", "V2"})
+  void generatedKindsAreRoutedAsTheyAreMeantToBe(String format) throws Exception {
+    // Through the real pipeline in file mode: each kind must land where its name says, in both
+    // formats, with truncated and quote shapes among the v1.1 ones.
+    TweetGenerator generator =
+        new TweetGenerator(3, 0.03, Instant.parse("2017-01-12T00:00:00Z"), TweetGenerator.Format.valueOf(format), List.of());
     Path input = dir.resolve("gen.jsonl");
     Map<TweetGenerator.Kind, Integer> kinds = new EnumMap<>(TweetGenerator.Kind.class);
     try (var out = Files.newOutputStream(input)) {
@@ -150,12 +170,13 @@ class CommandLineTest {
     for (String line : unmatched) {
       codes.merge(json.readTree(line).get("code").asInt(), 1L, Long::sum);
     }
+    int notices = kinds.get(TweetGenerator.Kind.NOTICE);
     assertThat(codes)
         .containsEntry(-1, (long) kinds.get(TweetGenerator.Kind.RETWEET))
         .containsEntry(-3, (long) kinds.get(TweetGenerator.Kind.NO_URL))
         .containsEntry(-8, (long) kinds.get(TweetGenerator.Kind.WHITELISTED))
         .containsEntry(1, (long) kinds.get(TweetGenerator.Kind.ONE_NAME))
-        .containsEntry(-2, (long) kinds.get(TweetGenerator.Kind.NOTICE));
+        .containsEntry(-2, (long) notices);
     // The counts file: batch reports whose inbound adds up to every record read.
     long batchInbound =
         Files.readAllLines(output.resolve("counts.jsonl")).stream()

@@ -65,6 +65,9 @@ public final class Demo {
       args.add("--batchSeconds=10");
       args.add("--windowSeconds=60");
       args.add("--slideSeconds=10");
+      // The original's filters plus a real 3 289-track catalog (Chinook, MIT): common-word titles and
+      // all, so the demo shows what the rules keep out as well as what they catch.
+      args.add("--catalog=builtin:original,builtin:chinook");
       // A streaming job the demo cancels itself once everything sent has come out: an unbounded read
       // lets the watermark move, so the counts appear while it runs.
       args.add("--attachedMode=false");
@@ -126,7 +129,13 @@ public final class Demo {
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    TweetGenerator generator = new TweetGenerator(seed, 0.02, Instant.now());
+    TweetGenerator generator =
+        new TweetGenerator(
+            seed,
+            0.02,
+            Instant.now(),
+            TweetGenerator.Format.V1,
+            TweetGenerator.pairsFrom(dev.linkwatch.pipeline.Settings.builtin("builtin:chinook"), 2000, seed));
     long start = System.nanoTime();
     long sent = 0;
     long deadline = start + Duration.ofSeconds(seconds).toNanos();

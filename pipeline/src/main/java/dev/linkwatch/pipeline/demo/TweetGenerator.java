@@ -59,15 +59,70 @@ public final class TweetGenerator {
           "New!! %s \u201c%s\u201d 320kbps %s \uD83D\uDD25",
           "%s %s zip album mp3 %s");
 
+  /** The JSON shape written: Twitter API v1.1 statuses or X API v2 stream payloads. */
+  public enum Format {
+    V1,
+    V2
+  }
+
+  private static final List<String> OTHER_LANGUAGES =
+      List.of(
+          "escuchando %s - %s todo el día \uD83C\uDFA7",
+          "ouvindo %s %s sem parar",
+          "%sの新曲「%s」最高すぎる",
+          "%s %s 너무 좋아 \uD83D\uDC9C",
+          "j'écoute %s, %s en boucle");
+  private static final List<String> SHORTENERS = List.of("bit.ly", "ow.ly", "tinyurl.com", "buff.ly");
+
   private final SplittableRandom random;
   private final double brokenShare;
+  private final Format format;
+  private final List<String[]> catalogPairs;
   private long sequence;
   private long clock;
 
   public TweetGenerator(long seed, double brokenShare, Instant start) {
+    this(seed, brokenShare, start, Format.V1, List.of());
+  }
+
+  /**
+   * @param catalogPairs extra (artist, track) pairs to name besides the original's, e.g. from a real
+   *     catalog; half of the pirate tweets then use them
+   */
+  public TweetGenerator(
+      long seed, double brokenShare, Instant start, Format format, List<String[]> catalogPairs) {
     this.random = new SplittableRandom(seed);
     this.brokenShare = brokenShare;
     this.clock = start.toEpochMilli();
+    this.format = format;
+    this.catalogPairs = List.copyOf(catalogPairs);
+  }
+
+  /**
+   * (artist, track) pairs from a catalog that a tweet can name as two distinct spans: pairs where one
+   * name contains the other would be one match, not two, and are left out.
+   */
+  public static List<String[]> pairsFrom(dev.linkwatch.core.Catalog catalog, int max, long seed) {
+    List<String> artists = new java.util.ArrayList<>();
+    List<String> tracks = new java.util.ArrayList<>();
+    for (var e : catalog.entries()) {
+      (e.tag() == dev.linkwatch.core.Tag.ARTIST ? artists : e.tag() == dev.linkwatch.core.Tag.TRACK ? tracks : new java.util.ArrayList<String>()).add(e.value());
+    }
+    List<String[]> pairs = new java.util.ArrayList<>();
+    if (artists.isEmpty() || tracks.isEmpty()) {
+      return pairs;
+    }
+    SplittableRandom r = new SplittableRandom(seed);
+    for (int i = 0; i < max * 4 && pairs.size() < max; i++) {
+      String a = artists.get(r.nextInt(artists.size()));
+      String t = tracks.get(r.nextInt(tracks.size()));
+      String na = dev.linkwatch.core.TextNormalizer.normalizeTerm(a);
+      String nt = dev.linkwatch.core.TextNormalizer.normalizeTerm(t);
+      if (!na.isEmpty() && !nt.isEmpty() && !na.contains(nt) && !nt.contains(na) && t.length() < 60) {
+        pairs.add(new String[] {a, t});
+      }
+    }
+    return pairs;
   }
 
   /** One generated record: its bytes and what it is meant to be. */
@@ -91,13 +146,28 @@ public final class TweetGenerator {
   }
 
   private byte[] render(Kind kind) {
-    String[] names = NAMES.get(random.nextInt(NAMES.size()));
+    String[] names =
+        !catalogPairs.isEmpty() && random.nextBoolean()
+            ? catalogPairs.get(random.nextInt(catalogPairs.size()))
+            : NAMES.get(random.nextInt(NAMES.size()));
     String url;
     String text;
     switch (kind) {
       case PIRATE -> {
-        url = "http://" + pick(PIRATE_SITES) + "/d/" + Long.toHexString(random.nextLong() >>> 20);
+        url =
+            random.nextInt(10) == 0
+                // a shortened link: its host is the shortener until resolved
+                ? "https://" + pick(SHORTENERS) + "/" + shortCode()
+                : "http://" + pick(PIRATE_SITES) + "/d/" + Long.toHexString(random.nextLong() >>> 20);
         text = String.format(pick(TEMPLATES), names[0], names[1], "https://t.co/" + shortCode());
+        int shape = random.nextInt(10);
+        if (shape == 0 && format == Format.V1) {
+          return truncated(text, url);
+        }
+        if (shape == 1 && format == Format.V1) {
+          // a quote tweet: its own text and link count, the quoted tweet's whitelisted link does not
+          return quote(text, url, "https://open.spotify.com/track/" + shortCode());
+        }
       }
       case RETWEET -> {
         url = "http://" + pick(PIRATE_SITES) + "/d/" + shortCode();
@@ -105,11 +175,18 @@ public final class TweetGenerator {
       }
       case NO_URL -> {
         url = null;
-        text = "can't stop listening to " + names[0] + " " + names[1] + " today \u2764\ufe0f";
+        text =
+            random.nextInt(3) == 0
+                ? String.format(pick(OTHER_LANGUAGES), names[0], names[1])
+                : "can't stop listening to " + names[0] + " " + names[1] + " today \u2764\ufe0f";
       }
       case WHITELISTED -> {
         url = "https://" + pick(WHITELISTED) + "/album/" + shortCode();
         text = "Stream " + names[0] + " " + names[1] + " now https://t.co/" + shortCode();
+        if (random.nextInt(5) == 0 && format == Format.V1) {
+          // quoting a pirate's tweet does not make this one a pirate's
+          return quote(text, url, "http://" + pick(PIRATE_SITES) + "/d/" + shortCode());
+        }
       }
       case ONE_NAME -> {
         url = "https://www.bbc.co.uk/news/" + shortCode();
@@ -124,6 +201,9 @@ public final class TweetGenerator {
   }
 
   private byte[] tweet(boolean retweet, String text, String url) {
+    if (format == Format.V2) {
+      return v2(retweet, text, url);
+    }
     ByteArrayOutputStream out = new ByteArrayOutputStream(2048);
     try (JsonGenerator g = JSON.createGenerator(out)) {
       writeStatus(g, text, url, sequence);
@@ -139,8 +219,100 @@ public final class TweetGenerator {
     return out.toByteArray();
   }
 
+  /** A long tweet as the v1.1 stream sends it: cut text, a self-link, the real one in extended_tweet. */
+  private byte[] truncated(String text, String url) {
+    String full = text + " | full album, all tracks, no ads, mirror links inside, share before it is gone!!";
+    long tweetId = 800_000_000_000_000_000L + sequence;
+    String self = "https://twitter.com/i/web/status/" + tweetId;
+    ByteArrayOutputStream out = new ByteArrayOutputStream(2048);
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      writeStatus(g, full.substring(0, Math.min(full.length(), 100)) + "\u2026 https://t.co/" + shortCode(), self, sequence, true);
+      g.writeObjectFieldStart("extended_tweet");
+      g.writeStringField("full_text", full);
+      g.writeObjectFieldStart("entities");
+      g.writeArrayFieldStart("urls");
+      writeUrl(g, url);
+      g.writeEndArray();
+      g.writeEndObject();
+      g.writeEndObject();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private byte[] quote(String text, String url, String quotedUrl) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(3072);
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      writeStatus(g, text, url, sequence);
+      g.writeBooleanField("is_quote_status", true);
+      g.writeFieldName("quoted_status");
+      writeStatus(g, "check this out https://t.co/" + shortCode(), quotedUrl, sequence - 500);
+      g.writeEndObject();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /** The same tweet as an X API v2 filtered-stream payload. */
+  private byte[] v2(boolean retweet, String text, String url) {
+    long tweetId = 800_000_000_000_000_000L + sequence;
+    ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeObjectFieldStart("data");
+      g.writeStringField("id", Long.toString(tweetId));
+      g.writeStringField("text", text);
+      g.writeStringField("created_at", Instant.ofEpochMilli(clock).toString());
+      g.writeStringField("author_id", Integer.toString(1000 + random.nextInt(5000)));
+      g.writeStringField("lang", "en");
+      if (retweet) {
+        g.writeArrayFieldStart("referenced_tweets");
+        g.writeStartObject();
+        g.writeStringField("type", "retweeted");
+        g.writeStringField("id", Long.toString(tweetId - 1000));
+        g.writeEndObject();
+        g.writeEndArray();
+      }
+      g.writeObjectFieldStart("entities");
+      g.writeArrayFieldStart("urls");
+      if (url != null) {
+        writeUrl(g, url);
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+      g.writeEndObject();
+      g.writeArrayFieldStart("matching_rules");
+      g.writeStartObject();
+      g.writeStringField("id", "1");
+      g.writeStringField("tag", "music");
+      g.writeEndObject();
+      g.writeEndArray();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private void writeUrl(JsonGenerator g, String url) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("url", "https://t.co/" + shortCode());
+    g.writeStringField("expanded_url", url);
+    g.writeStringField("display_url", url.replaceFirst("^https?://", ""));
+    g.writeEndObject();
+  }
+
   /** Writes a status's fields, leaving its object open for the caller to add to and close. */
   private void writeStatus(JsonGenerator g, String text, String url, long id) throws IOException {
+    writeStatus(g, text, url, id, false);
+  }
+
+  private void writeStatus(JsonGenerator g, String text, String url, long id, boolean truncated)
+      throws IOException {
     long tweetId = 800_000_000_000_000_000L + id;
     g.writeStartObject();
     g.writeStringField("created_at", CREATED_AT.format(Instant.ofEpochMilli(clock)));
@@ -148,7 +320,7 @@ public final class TweetGenerator {
     g.writeStringField("id_str", Long.toString(tweetId));
     g.writeStringField("text", text);
     g.writeStringField("source", "<a href=\"http://twitter.com\" rel=\"nofollow\">Twitter Web Client</a>");
-    g.writeBooleanField("truncated", false);
+    g.writeBooleanField("truncated", truncated);
     g.writeObjectFieldStart("user");
     g.writeNumberField("id", 1000 + random.nextInt(5000));
     g.writeStringField("screen_name", "user" + random.nextInt(5000));
@@ -160,11 +332,7 @@ public final class TweetGenerator {
     g.writeEndArray();
     g.writeArrayFieldStart("urls");
     if (url != null) {
-      g.writeStartObject();
-      g.writeStringField("url", "https://t.co/" + shortCode());
-      g.writeStringField("expanded_url", url);
-      g.writeStringField("display_url", url.replaceFirst("^https?://", ""));
-      g.writeEndObject();
+      writeUrl(g, url);
     }
     g.writeEndArray();
     g.writeArrayFieldStart("user_mentions");
@@ -175,6 +343,10 @@ public final class TweetGenerator {
   }
 
   private byte[] notice() {
+    if (format == Format.V2) {
+      return ("{\"errors\":[{\"title\":\"operational-disconnect\",\"disconnect_type\":\"UpstreamOperationalDisconnect\",\"type\":\"https://api.twitter.com/2/problems/operational-disconnect\"}]}")
+          .getBytes(StandardCharsets.UTF_8);
+    }
     long id = 800_000_000_000_000_000L + sequence - 7;
     String json =
         "{\"delete\":{\"status\":{\"id\":"
