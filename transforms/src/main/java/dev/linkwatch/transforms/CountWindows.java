@@ -145,67 +145,48 @@ public final class CountWindows extends PTransform<PCollection<CountEvent>, PCol
         .accumulatingFiredPanes();
   }
 
-  static final class CountFn extends Combine.CombineFn<CountEvent, Counts, Counts> {
+  /** Sums into {@link Counts}; the two stages differ only in what one input adds. */
+  abstract static class SumFn<InputT> extends Combine.CombineFn<InputT, Counts, Counts> {
     @Override
     public Counts createAccumulator() {
       return new Counts();
     }
 
+    @Override
+    public Counts mergeAccumulators(Iterable<Counts> accs) {
+      Counts merged = new Counts();
+      accs.forEach(merged::merge);
+      return merged;
+    }
+
+    @Override
+    public Counts extractOutput(Counts acc) {
+      return acc;
+    }
+
+    @Override
+    public org.apache.beam.sdk.coders.Coder<Counts> getAccumulatorCoder(
+        org.apache.beam.sdk.coders.CoderRegistry registry,
+        org.apache.beam.sdk.coders.Coder<InputT> inputCoder) {
+      return Counts.coder();
+    }
+  }
+
+  /** Stage 1: one record's event into its batch. */
+  static final class CountFn extends SumFn<CountEvent> {
     @Override
     public Counts addInput(Counts acc, CountEvent e) {
       acc.add(e);
       return acc;
     }
-
-    @Override
-    public Counts mergeAccumulators(Iterable<Counts> accs) {
-      Counts merged = new Counts();
-      accs.forEach(merged::merge);
-      return merged;
-    }
-
-    @Override
-    public Counts extractOutput(Counts acc) {
-      return acc;
-    }
-
-    @Override
-    public org.apache.beam.sdk.coders.Coder<Counts> getAccumulatorCoder(
-        org.apache.beam.sdk.coders.CoderRegistry registry,
-        org.apache.beam.sdk.coders.Coder<CountEvent> inputCoder) {
-      return Counts.coder();
-    }
   }
 
-  static final class MergeFn extends Combine.CombineFn<Counts, Counts, Counts> {
-    @Override
-    public Counts createAccumulator() {
-      return new Counts();
-    }
-
+  /** Stage 2: a batch's counts into a batch total or a sliding window. */
+  static final class MergeFn extends SumFn<Counts> {
     @Override
     public Counts addInput(Counts acc, Counts input) {
       acc.merge(input);
       return acc;
-    }
-
-    @Override
-    public Counts mergeAccumulators(Iterable<Counts> accs) {
-      Counts merged = new Counts();
-      accs.forEach(merged::merge);
-      return merged;
-    }
-
-    @Override
-    public Counts extractOutput(Counts acc) {
-      return acc;
-    }
-
-    @Override
-    public org.apache.beam.sdk.coders.Coder<Counts> getAccumulatorCoder(
-        org.apache.beam.sdk.coders.CoderRegistry registry,
-        org.apache.beam.sdk.coders.Coder<Counts> inputCoder) {
-      return Counts.coder();
     }
   }
 

@@ -17,14 +17,7 @@ public class ClassifyUrlsTest {
   @Rule public final transient TestPipeline p = TestPipeline.create();
 
   private PCollection<String> verdicts(ClassifyUrls classify, String... names) {
-    List<SourceRecord> input = new ArrayList<>();
-    for (int i = 0; i < names.length; i++) {
-      input.add(Fixtures.record(names[i], i));
-    }
-    ParseTweet parse = ParseTweet.create();
-    PCollectionTuple parsed = p.apply(Create.of(input).withCoder(SourceRecord.coder())).apply(parse);
-    return parsed
-        .get(parse.tweetsTag())
+    return Fixtures.parsed(p, names)
         .apply(classify)
         .apply(
             MapElements.into(TypeDescriptors.strings())

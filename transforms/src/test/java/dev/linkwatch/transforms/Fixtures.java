@@ -49,6 +49,19 @@ final class Fixtures {
     return map;
   }
 
+  /** The named fixtures, offset = position in {@code names}, parsed: what ClassifyUrls takes. */
+  static org.apache.beam.sdk.values.PCollection<TweetRecord> parsed(
+      org.apache.beam.sdk.testing.TestPipeline p, String... names) {
+    List<SourceRecord> input = new java.util.ArrayList<>();
+    for (int i = 0; i < names.length; i++) {
+      input.add(record(names[i], i));
+    }
+    ParseTweet parse = ParseTweet.create();
+    return p.apply(org.apache.beam.sdk.transforms.Create.of(input).withCoder(SourceRecord.coder()))
+        .apply(parse)
+        .get(parse.tweetsTag());
+  }
+
   static List<String> names() {
     return List.copyOf(BY_NAME.keySet());
   }

@@ -19,14 +19,7 @@ public class MatchTermsTest {
   @Rule public final transient TestPipeline p = TestPipeline.create();
 
   private PCollection<String> outcomes(MatchTerms match, String... names) {
-    List<SourceRecord> input = new ArrayList<>();
-    for (int i = 0; i < names.length; i++) {
-      input.add(Fixtures.record(names[i], i));
-    }
-    ParseTweet parse = ParseTweet.create();
-    PCollectionTuple parsed = p.apply(Create.of(input).withCoder(SourceRecord.coder())).apply(parse);
-    return parsed
-        .get(parse.tweetsTag())
+    return Fixtures.parsed(p, names)
         .apply(ClassifyUrls.create())
         .apply(match)
         .apply(

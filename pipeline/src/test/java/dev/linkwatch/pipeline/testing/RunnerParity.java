@@ -37,6 +37,31 @@ public final class RunnerParity {
     return input;
   }
 
+  /**
+   * Generates 3 000 tweets, runs them on the DirectRunner and on {@code runnerArgs}, and fails unless
+   * every output file is the same and every input line is accounted for once.
+   */
+  public static void assertSameAsDirectRunner(Path dir, String... runnerArgs) throws IOException {
+    int count = 3000;
+    Path input = generate(dir, count, 42);
+    Map<String, List<String>> direct = run(input, dir.resolve("direct"), "--runner=DirectRunner");
+    Map<String, List<String>> other = run(input, dir.resolve("other"), runnerArgs);
+    if (direct.get("matched").isEmpty() || direct.get("errors").isEmpty()) {
+      throw new AssertionError("the generated input should give matched and error records");
+    }
+    for (String file : direct.keySet()) {
+      if (!direct.get(file).equals(other.get(file))) {
+        throw new AssertionError(
+            file + ".jsonl differs: DirectRunner " + direct.get(file).size() + " lines, "
+                + String.join(" ", runnerArgs) + " " + other.get(file).size() + " lines");
+      }
+    }
+    int routed = direct.get("matched").size() + direct.get("unmatched").size() + direct.get("errors").size();
+    if (routed != count) {
+      throw new AssertionError(routed + " records routed for " + count + " lines");
+    }
+  }
+
   /** The four output files of one run, each sorted; fails if the run does not finish. */
   public static Map<String, List<String>> run(Path input, Path output, String... runnerArgs) {
     List<String> args = new ArrayList<>(List.of(runnerArgs));
