@@ -311,9 +311,10 @@ final class ToolCommands {
   @Command(
       name = "bench",
       description = {
-        "Measures linkwatch against its baselines in one run and reports ratios. Sections: counts",
-        "(CountWindows with 30 s batches alone vs with the 6 h / 30 s sliding window). Extra",
-        "--name=value flags go to the runner (default: embedded Flink via ./linkwatch)."
+        "Measures linkwatch against its baselines in one run and reports ratios. Sections:",
+        "  counts   CountWindows with 30 s batches alone vs with the 6 h / 30 s sliding window",
+        "  matcher  the catalog matcher vs the original's contains-loop at 6 to 100 000 names",
+        "Extra --name=value flags go to the runner (default: embedded Flink via ./linkwatch)."
       },
       mixinStandardHelpOptions = true)
   static final class Bench implements Callable<Integer> {
@@ -336,8 +337,11 @@ final class ToolCommands {
 
     @Override
     public Integer call() {
+      if (section.equals("matcher")) {
+        return matcher();
+      }
       if (!section.equals("counts")) {
-        throw new ConfigException("bench: unknown section '" + section + "' (known: counts)");
+        throw new ConfigException("bench: unknown section '" + section + "' (known: counts, matcher)");
       }
       long n = events != null ? events : quick ? 300_000 : 2_000_000;
       int r = runs != null ? runs : 3;
@@ -367,6 +371,24 @@ final class ToolCommands {
       System.out.printf(
           "| 30 s batches + 6 h window sliding every 30 s | %.0f | %.2f |%n",
           result.slidingNanosPerEvent(), result.ratio());
+      return Main.EXIT_OK;
+    }
+
+    private int matcher() {
+      int r = runs != null ? runs : 3;
+      int texts = quick ? 5_000 : 20_000;
+      var catalog = Settings.builtin("builtin:original").merge(Settings.builtin("builtin:chinook"));
+      var bench = new dev.linkwatch.pipeline.bench.MatcherBench(catalog, texts, 2017);
+      System.out.printf(
+          "bench matcher: %d generated tweet texts (%d chars), %d runs each, one thread%n",
+          bench.textCount(), bench.totalChars(), r);
+      List<dev.linkwatch.pipeline.bench.MatcherBench.Row> rows = new java.util.ArrayList<>();
+      for (int names : quick ? new int[] {6, 1_000, 10_000} : new int[] {6, 1_000, 10_000, 100_000}) {
+        rows.add(bench.measure(names, r));
+        System.out.printf("  %d names done%n", names);
+      }
+      System.out.println();
+      dev.linkwatch.pipeline.bench.MatcherBench.printTable(rows, System.out);
       return Main.EXIT_OK;
     }
   }
