@@ -11,7 +11,11 @@ import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
 import org.apache.beam.sdk.io.kafka.ProducerRecordCoder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
@@ -24,7 +28,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import dev.linkwatch.core.EventTimes;
-import org.apache.beam.sdk.io.kafka.CustomTimestampPolicyWithLimitedDelay;
 import org.apache.beam.sdk.io.kafka.TimestampPolicyFactory;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
@@ -84,20 +87,35 @@ public final class KafkaIo {
    */
   static TimestampPolicyFactory<byte[], byte[]> timestampPolicy(Windowing windowing) {
     Duration delay = windowing.batch();
+    Duration lateness = windowing.allowedLateness();
     return switch (windowing.timeDomain()) {
       case PROCESSING -> TimestampPolicyFactory.withProcessingTime();
       case KAFKA ->
           (partition, previous) ->
-              new CustomTimestampPolicyWithLimitedDelay<>(
-                  r -> new Instant(r.getTimestamp()), delay, previous);
+              new LateClampingPolicy(KafkaIo::kafkaTime, delay, lateness, previous);
       case EVENT ->
           (partition, previous) ->
-              new CustomTimestampPolicyWithLimitedDelay<>(
-                  r ->
-                      new Instant(
-                          EventTimes.of(r.getKV().getValue()).orElse(r.getTimestamp())),
-                  delay,
-                  previous);
+              new LateClampingPolicy(KafkaIo::eventTime, delay, lateness, previous);
+    };
+  }
+
+  static Instant kafkaTime(KafkaRecord<byte[], byte[]> r) {
+    return new Instant(r.getTimestamp());
+  }
+
+  static Instant eventTime(KafkaRecord<byte[], byte[]> r) {
+    return new Instant(EventTimes.of(r.getKV().getValue()).orElse(r.getTimestamp()));
+  }
+
+  /**
+   * Whether the policy stamped {@code r} later than its own time, i.e. it came too late for the
+   * counts. Stamps are only ever moved forward, so a stamp after the record's own time says so.
+   */
+  static boolean isClamped(KafkaRecord<byte[], byte[]> r, Instant stamp, Windowing windowing) {
+    return switch (windowing.timeDomain()) {
+      case PROCESSING -> false;
+      case KAFKA -> stamp.isAfter(kafkaTime(r));
+      case EVENT -> stamp.isAfter(eventTime(r));
     };
   }
 

@@ -130,12 +130,22 @@ public final class LinkwatchPipeline {
         PCollectionList.of(routed.get(route.eventsTag()))
             .and(
                 notices
-                    .apply("NoticeEvents", asEvent(CountEvent.Outcome.NOTICE))
+                    .apply(
+                        "NoticeEvents",
+                        MapElements.into(TypeDescriptor.of(CountEvent.class))
+                            .via(
+                                (NoticeRecord n) ->
+                                    CountEvent.of(CountEvent.Outcome.NOTICE).lateIf(n.source().tooLate())))
                     .setCoder(CountEvent.coder()))
             .and(
                 parsed
                     .get(parse.failuresTag())
-                    .apply("ParseErrorEvents", asEvent(CountEvent.Outcome.ERRORED))
+                    .apply(
+                        "ParseErrorEvents",
+                        MapElements.into(TypeDescriptor.of(CountEvent.class))
+                            .via(
+                                (DeadLetter d) ->
+                                    CountEvent.of(CountEvent.Outcome.ERRORED).lateIf(d.source().tooLate())))
                     .setCoder(CountEvent.coder()))
             .apply("CollectCountEvents", Flatten.pCollections())
             .apply("CountWindows", countWindows(settings.windowing()));
@@ -162,10 +172,6 @@ public final class LinkwatchPipeline {
         .withBatch(w.batch())
         .withWindow(w.window(), w.slide())
         .withAllowedLateness(w.allowedLateness());
-  }
-
-  private static <T> MapElements<T, CountEvent> asEvent(CountEvent.Outcome outcome) {
-    return MapElements.into(TypeDescriptor.of(CountEvent.class)).via((T ignored) -> CountEvent.of(outcome));
   }
 
   /** The original job printed its counts; so does linkwatch, one report at a time. */

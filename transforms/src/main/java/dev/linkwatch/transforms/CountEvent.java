@@ -6,9 +6,20 @@ import org.apache.beam.sdk.coders.Coder;
 /**
  * How one input record was routed, reduced to what the counts need: its outcome and, for a matched
  * tweet, the artists named and the distinct primary domains linked to. Its element timestamp is the
- * record's event time.
+ * record's event time. A {@code tooLate} event is counted only as dropped-late, in the batch it
+ * arrived in (see {@link SourceRecord#tooLate()}).
  */
-public record CountEvent(Outcome outcome, List<String> artists, List<String> domains) {
+public record CountEvent(
+    Outcome outcome, List<String> artists, List<String> domains, boolean tooLate) {
+
+  public CountEvent(Outcome outcome, List<String> artists, List<String> domains) {
+    this(outcome, artists, domains, false);
+  }
+
+  /** This event, marked too late when its record was. */
+  public CountEvent lateIf(boolean late) {
+    return late == tooLate ? this : new CountEvent(outcome, artists, domains, late);
+  }
 
   public enum Outcome {
     MATCHED,
@@ -27,12 +38,14 @@ public record CountEvent(Outcome outcome, List<String> artists, List<String> dom
             out.writeByte(e.outcome.ordinal());
             Codec.writeList(out, e.artists, (s, o) -> Codec.writeString(o, s));
             Codec.writeList(out, e.domains, (s, o) -> Codec.writeString(o, s));
+            out.writeBoolean(e.tooLate);
           },
           in ->
               new CountEvent(
                   Outcome.values()[in.readByte()],
                   Codec.readList(in, Codec::readString),
-                  Codec.readList(in, Codec::readString)));
+                  Codec.readList(in, Codec::readString),
+                  in.readBoolean()));
 
   public static Coder<CountEvent> coder() {
     return CODER;

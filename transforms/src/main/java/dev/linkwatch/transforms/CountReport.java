@@ -60,6 +60,7 @@ public record CountReport(
     sb.append(t).append("/Non-Matched: ").append(counts.unmatched()).append('\n');
     sb.append(t).append("/Errored: ").append(counts.errored()).append('\n');
     sb.append(t).append("/Notices: ").append(counts.notices()).append('\n');
+    sb.append(t).append("/Dropped-Late: ").append(counts.droppedLate()).append('\n');
     for (Map.Entry<String, Long> e : counts.topArtists(topN)) {
       sb.append(t).append("/Artist: ").append(e.getKey()).append("\tCount: ").append(e.getValue()).append('\n');
     }
@@ -77,6 +78,7 @@ public record CountReport(
     out.add(json("unmatched", null, counts.unmatched(), 0));
     out.add(json("errored", null, counts.errored(), 0));
     out.add(json("notices", null, counts.notices(), 0));
+    out.add(json("dropped_late", null, counts.droppedLate(), 0));
     int rank = 0;
     for (Map.Entry<String, Long> e : counts.topArtists(topN)) {
       out.add(json("artist", e.getKey(), e.getValue(), ++rank));

@@ -16,11 +16,24 @@ public final class Counts {
   long unmatched;
   long errored;
   long notices;
+  long droppedLate;
   final Map<String, Long> artists;
   final Map<String, Long> domains;
 
   Counts() {
     this(0, 0, 0, 0, new HashMap<>(), new HashMap<>());
+  }
+
+  Counts(
+      long matched,
+      long unmatched,
+      long errored,
+      long notices,
+      long droppedLate,
+      Map<String, Long> artists,
+      Map<String, Long> domains) {
+    this(matched, unmatched, errored, notices, artists, domains);
+    this.droppedLate = droppedLate;
   }
 
   Counts(
@@ -44,6 +57,11 @@ public final class Counts {
   }
 
   void add(CountEvent e) {
+    if (e.tooLate()) {
+      // Too late for its own window: counted here, visibly, and nowhere else.
+      droppedLate++;
+      return;
+    }
     switch (e.outcome()) {
       case MATCHED -> {
         matched++;
@@ -65,13 +83,22 @@ public final class Counts {
     unmatched += other.unmatched;
     errored += other.errored;
     notices += other.notices;
+    droppedLate += other.droppedLate;
     other.artists.forEach((k, v) -> artists.merge(k, v, Long::sum));
     other.domains.forEach((k, v) -> domains.merge(k, v, Long::sum));
   }
 
-  /** Every record counted once: inbound = matched + unmatched + errored + notices, by construction. */
+  /**
+   * Every record stamped into this span, counted once: inbound = matched + unmatched + errored + notices
+   * + dropped-late, by construction.
+   */
   public long inbound() {
-    return matched + unmatched + errored + notices;
+    return matched + unmatched + errored + notices + droppedLate;
+  }
+
+  /** Records that arrived here too late for their own window (see {@link SourceRecord#tooLate()}). */
+  public long droppedLate() {
+    return droppedLate;
   }
 
   public long matched() {
@@ -115,12 +142,19 @@ public final class Counts {
             out.writeLong(c.unmatched);
             out.writeLong(c.errored);
             out.writeLong(c.notices);
+            out.writeLong(c.droppedLate);
             writeMap(c.artists, out);
             writeMap(c.domains, out);
           },
           in ->
               new Counts(
-                  in.readLong(), in.readLong(), in.readLong(), in.readLong(), readMap(in), readMap(in)));
+                  in.readLong(),
+                  in.readLong(),
+                  in.readLong(),
+                  in.readLong(),
+                  in.readLong(),
+                  readMap(in),
+                  readMap(in)));
 
   private static void writeMap(Map<String, Long> map, java.io.DataOutputStream out) throws java.io.IOException {
     out.writeInt(map.size());
@@ -150,18 +184,19 @@ public final class Counts {
         && unmatched == c.unmatched
         && errored == c.errored
         && notices == c.notices
+        && droppedLate == c.droppedLate
         && artists.equals(c.artists)
         && domains.equals(c.domains);
   }
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(matched, unmatched, errored, notices, artists, domains);
+    return java.util.Objects.hash(matched, unmatched, errored, notices, droppedLate, artists, domains);
   }
 
   @Override
   public String toString() {
     return "Counts[in=" + inbound() + " matched=" + matched + " unmatched=" + unmatched + " errored="
-        + errored + " notices=" + notices + " artists=" + artists + " domains=" + domains + "]";
+        + errored + " notices=" + notices + " droppedLate=" + droppedLate + " artists=" + artists + " domains=" + domains + "]";
   }
 }

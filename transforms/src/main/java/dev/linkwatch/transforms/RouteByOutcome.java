@@ -115,7 +115,8 @@ public final class RouteByOutcome extends PTransform<PCollection<JudgedTweet>, P
     private void error(MultiOutputReceiver out, DeadLetter letter) {
       errors.inc();
       out.get(errorsTag).output(letter);
-      out.get(eventsTag).output(CountEvent.of(CountEvent.Outcome.ERRORED));
+      out.get(eventsTag)
+          .output(CountEvent.of(CountEvent.Outcome.ERRORED).lateIf(letter.source().tooLate()));
     }
 
     @ProcessElement
@@ -130,7 +131,7 @@ public final class RouteByOutcome extends PTransform<PCollection<JudgedTweet>, P
           }
           matched.inc();
           out.get(matchedTag).output(OutputRecord.from(source, value));
-          out.get(eventsTag).output(matchedEvent(tweet));
+          out.get(eventsTag).output(matchedEvent(tweet).lateIf(source.tooLate()));
         }
         case UNMATCHED -> {
           byte[] value = Enrichment.unmatched(tweet);
@@ -140,7 +141,8 @@ public final class RouteByOutcome extends PTransform<PCollection<JudgedTweet>, P
           }
           unmatched.inc();
           out.get(unmatchedTag).output(OutputRecord.from(source, value));
-          out.get(eventsTag).output(CountEvent.of(CountEvent.Outcome.UNMATCHED));
+          out.get(eventsTag)
+              .output(CountEvent.of(CountEvent.Outcome.UNMATCHED).lateIf(source.tooLate()));
         }
         case PENDING -> error(out, DeadLetter.of(source, STEP, "no verdict: the tweet was never matched"));
       }

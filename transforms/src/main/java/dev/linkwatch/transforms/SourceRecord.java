@@ -9,12 +9,27 @@ import org.apache.beam.sdk.coders.Coder;
  * partition and offset; lines of a file get the file name as topic, partition 0 and the line number as
  * offset. The value is kept as raw bytes so nothing is lost to a lossy decoder and error records can
  * carry the original bytes unchanged.
+ *
+ * <p>{@code tooLate} marks a record that arrived later than the counts' allowed lateness: the source
+ * stamped it with its watermark instead of its own time, so {@link CountWindows} counts it as dropped
+ * in the batch where it arrived rather than letting the runner drop it unseen. Routing ignores it.
  */
 public record SourceRecord(
-    String topic, int partition, long offset, long timestampMillis, byte[] key, byte[] value) {
+    String topic,
+    int partition,
+    long offset,
+    long timestampMillis,
+    byte[] key,
+    byte[] value,
+    boolean tooLate) {
 
   public SourceRecord {
     Objects.requireNonNull(topic, "topic");
+  }
+
+  public SourceRecord(
+      String topic, int partition, long offset, long timestampMillis, byte[] key, byte[] value) {
+    this(topic, partition, offset, timestampMillis, key, value, false);
   }
 
   /** "topic/partition/offset", the record's identity across all outputs. */
@@ -36,6 +51,7 @@ public record SourceRecord(
     out.writeLong(r.timestampMillis);
     Codec.writeBytes(out, r.key);
     Codec.writeBytes(out, r.value);
+    out.writeBoolean(r.tooLate);
   }
 
   static SourceRecord read(java.io.DataInputStream in) throws java.io.IOException {
@@ -45,7 +61,8 @@ public record SourceRecord(
         in.readLong(),
         in.readLong(),
         Codec.readBytes(in),
-        Codec.readBytes(in));
+        Codec.readBytes(in),
+        in.readBoolean());
   }
 
   @Override
@@ -54,6 +71,7 @@ public record SourceRecord(
         && partition == r.partition
         && offset == r.offset
         && timestampMillis == r.timestampMillis
+        && tooLate == r.tooLate
         && topic.equals(r.topic)
         && Arrays.equals(key, r.key)
         && Arrays.equals(value, r.value);

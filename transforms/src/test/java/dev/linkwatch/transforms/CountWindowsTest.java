@@ -51,11 +51,12 @@ public class CountWindowsTest {
   static String line(CountReport r) {
     Counts c = r.counts();
     // The accounting identity, checked on every report that is emitted.
-    assertEquals(c.inbound(), c.matched() + c.unmatched() + c.errored() + c.notices());
+    assertEquals(c.inbound(), c.matched() + c.unmatched() + c.errored() + c.notices() + c.droppedLate());
     return r.scope().label()
         + " [" + r.windowStartMillis() / 1000 + "," + r.windowEndMillis() / 1000 + ") " + r.timing()
         + " in=" + c.inbound() + " m=" + c.matched() + " u=" + c.unmatched() + " e=" + c.errored()
         + " n=" + c.notices()
+        + (c.droppedLate() > 0 ? " late=" + c.droppedLate() : "")
         + " artists=" + new TreeMap<>(Map.ofEntries(c.topArtists(10).toArray(Map.Entry[]::new)))
         + " domains=" + new TreeMap<>(Map.ofEntries(c.topDomains(10).toArray(Map.Entry[]::new)));
   }
@@ -126,6 +127,25 @@ public class CountWindowsTest {
   }
 
   @Test
+  public void recordsMarkedTooLateAreCountedAsDroppedWhereTheyArrived() {
+    // The Kafka source stamps a too-late record with its watermark and marks it (LateClampingPolicy):
+    // it then counts as dropped-late in the batch it arrived in, not as matched, nor in its own window.
+    TestStream<CountEvent> stream =
+        TestStream.create(CountEvent.coder())
+            .addElements(other(CountEvent.Outcome.UNMATCHED, 101))
+            .addElements(
+                TimestampedValue.of(
+                    new CountEvent(CountEvent.Outcome.MATCHED, List.of("Little Mix"), List.of("late.com"), true),
+                    T0.plus(Duration.standardSeconds(102))))
+            .advanceWatermarkToInfinity();
+    PAssert.that(lines(stream, small().withWindow(Duration.standardSeconds(10), Duration.standardSeconds(10))))
+        .containsInAnyOrder(
+            "batch [100,110) ON_TIME in=2 m=0 u=1 e=0 n=0 late=1 artists={} domains={}",
+            "window [100,110) ON_TIME in=2 m=0 u=1 e=0 n=0 late=1 artists={} domains={}");
+    p.run();
+  }
+
+  @Test
   public void anIdleStretchEmitsNothingAndLaterBatchesStillClose() {
     TestStream<CountEvent> stream =
         TestStream.create(CountEvent.coder())
@@ -154,8 +174,10 @@ public class CountWindowsTest {
   @Test
   public void consoleLayoutFollowsTheOriginal() {
     Counts c = Counts.of(1, 8, 0, 0, Map.of("Major Lazer", 1320L), Map.of("leaks.co.uk", 1L));
+    c.droppedLate = 2;
     String text = new CountReport(CountReport.Scope.WINDOW, 0, 30_000, "ON_TIME", false, c).toConsole(10);
-    org.junit.Assert.assertTrue(text, text.contains("Window/Inbound: 9\n"));
+    org.junit.Assert.assertTrue(text, text.contains("Window/Inbound: 11\n"));
+    org.junit.Assert.assertTrue(text, text.contains("Window/Dropped-Late: 2\n"));
     org.junit.Assert.assertTrue(text, text.contains("Window/Non-Matched: 8\n"));
     org.junit.Assert.assertTrue(text, text.contains("Window/Artist: Major Lazer\tCount: 1320\n"));
     org.junit.Assert.assertTrue(text, text.contains("Time: 1970-01-01 00:00:30"));
