@@ -65,18 +65,38 @@ public final class KafkaIo {
       read = read.withMaxReadTime(Duration.standardSeconds(options.getMaxReadSeconds()));
     }
     KafkaIO.Read<byte[], byte[]> configured = read;
+    Windowing windowing = settings.windowing();
     return new PTransform<>("ReadKafka") {
       @Override
       public PCollection<SourceRecord> expand(PBegin input) {
         return input
             .apply("ReadBytes", configured)
-            .apply(
-                "ToSourceRecord",
-                MapElements.into(TypeDescriptor.of(SourceRecord.class))
-                    .via(KafkaIo::toSourceRecord))
+            .apply("ToSourceRecord", ParDo.of(new ToSourceRecordFn(windowing)))
             .setCoder(SourceRecord.coder());
       }
     };
+  }
+
+  /** Kafka records as SourceRecords, marked too late when the timestamp policy clamped them. */
+  static final class ToSourceRecordFn extends DoFn<KafkaRecord<byte[], byte[]>, SourceRecord> {
+    private final Counter tooLate = Metrics.counter(KafkaIo.class, "tooLateForCounts");
+    private final Windowing windowing;
+
+    ToSourceRecordFn(Windowing windowing) {
+      this.windowing = windowing;
+    }
+
+    @ProcessElement
+    public void process(
+        @Element KafkaRecord<byte[], byte[]> r,
+        @Timestamp Instant stamp,
+        OutputReceiver<SourceRecord> out) {
+      boolean late = isClamped(r, stamp, windowing);
+      if (late) {
+        tooLate.inc();
+      }
+      out.output(toSourceRecord(r, late));
+    }
   }
 
   /**
@@ -119,14 +139,15 @@ public final class KafkaIo {
     };
   }
 
-  static SourceRecord toSourceRecord(KafkaRecord<byte[], byte[]> r) {
+  static SourceRecord toSourceRecord(KafkaRecord<byte[], byte[]> r, boolean tooLate) {
     return new SourceRecord(
         r.getTopic(),
         r.getPartition(),
         r.getOffset(),
         r.getTimestamp(),
         r.getKV().getKey(),
-        r.getKV().getValue());
+        r.getKV().getValue(),
+        tooLate);
   }
 
   public static Sinks sinks(LinkwatchOptions options, Settings settings) {

@@ -11,7 +11,8 @@ public record Windowing(
     Duration allowedLateness,
     int topN,
     TimeDomain timeDomain,
-    boolean printCounts) {
+    boolean printCounts)
+    implements java.io.Serializable {
 
   /** Which clock stamps records, and so decides their windows. */
   public enum TimeDomain {
