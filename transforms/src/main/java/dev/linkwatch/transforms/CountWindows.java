@@ -22,14 +22,17 @@ import org.joda.time.Duration;
  *
  * <p>Input: one {@link CountEvent} per input record, timestamped with the record's event time. Output:
  * {@link CountReport}s, one per pane: for each batch (fixed windows of {@link #withBatch}) and each
- * sliding window ({@link #withWindow}), the inbound, matched, unmatched, errored and notice counts
- * (always all present; inbound is their sum, so the accounting identity holds in every pane) and the
- * matched tweets per artist and per primary domain.
+ * sliding window ({@link #withWindow}), the inbound, matched, unmatched, errored, notice and
+ * dropped-late counts (always all present; inbound is their sum, so the accounting identity holds in
+ * every pane) and the matched tweets per artist and per primary domain.
  *
  * <p>Triggers: each window fires when the watermark passes its end, then again for every late element
  * within {@link #withAllowedLateness}, with accumulated totals (a late pane carries the new total, it
- * does not vanish). Elements later than that are dropped by the runner and counted in its
- * {@code droppedDueToLateness} metric. A batch or window without any record emits nothing.
+ * does not vanish). linkwatch's Kafka source never hands over an element later than that: it
+ * re-stamps such a record with its watermark and marks the event {@link CountEvent#tooLate()}, which
+ * counts as dropped-late where it arrived. From other sources, elements later than the allowed
+ * lateness are dropped by the runner (its {@code droppedDueToLateness} metric). A batch or window
+ * without any record emits nothing.
  *
  * <p>Cost: every element is combined once, into its batch. Sliding windows are built from the batch
  * aggregates (each aggregate joins size/slide windows), never from the elements, so a 6 h window
