@@ -314,6 +314,7 @@ final class ToolCommands {
         "Measures linkwatch against its baselines in one run and reports ratios. Sections:",
         "  counts   CountWindows with 30 s batches alone vs with the 6 h / 30 s sliding window",
         "  matcher  the catalog matcher vs the original's contains-loop at 6 to 100 000 names",
+        "  parse    tweet parsing vs a plain Jackson streaming pass over the same bytes",
         "Extra --name=value flags go to the runner (default: embedded Flink via ./linkwatch)."
       },
       mixinStandardHelpOptions = true)
@@ -340,8 +341,15 @@ final class ToolCommands {
       if (section.equals("matcher")) {
         return matcher();
       }
+      if (section.equals("parse")) {
+        var bench = new dev.linkwatch.pipeline.bench.ParseBench(quick ? 5_000 : 20_000, 2017);
+        var result = bench.run(runs != null ? runs : 3);
+        System.out.printf("bench parse: generated v1.1 tweets of %.0f bytes on average%n%n", result.meanBytes());
+        dev.linkwatch.pipeline.bench.ParseBench.print(result, System.out);
+        return Main.EXIT_OK;
+      }
       if (!section.equals("counts")) {
-        throw new ConfigException("bench: unknown section '" + section + "' (known: counts, matcher)");
+        throw new ConfigException("bench: unknown section '" + section + "' (known: counts, matcher, parse)");
       }
       long n = events != null ? events : quick ? 300_000 : 2_000_000;
       int r = runs != null ? runs : 3;

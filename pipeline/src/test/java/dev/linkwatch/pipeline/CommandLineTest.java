@@ -42,7 +42,7 @@ class CommandLineTest {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"", "run", "demo", "generate", "broker", "broker start", "broker stop", "broker status", "topics", "topics tail"})
+      strings = {"", "run", "demo", "generate", "broker", "broker start", "broker stop", "broker status", "topics", "topics tail", "bench"})
   void everySubcommandHasHelp(String subcommand) {
     String[] args = (subcommand.isEmpty() ? "--help" : subcommand + " --help").split(" ");
     Result r = run(args);
@@ -64,6 +64,17 @@ class CommandLineTest {
     Result bad = run("generate", "--broken-share=2");
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err()).startsWith("linkwatch: --broken-share must be between 0 and 1");
+  }
+
+  @Test
+  void benchSectionsRunAndPrintTheirTables() {
+    Result counts = run("bench", "counts", "--runner=DirectRunner", "--events=2000", "--runs=1", "--span-minutes=5");
+    assertThat(counts.code()).as(counts.err()).isZero();
+    assertThat(counts.out()).contains("| 30 s batches + 6 h window sliding every 30 s |");
+    Result parse = run("bench", "parse", "--quick", "--runs=1");
+    assertThat(parse.code()).as(parse.err()).isZero();
+    assertThat(parse.out()).contains("| linkwatch TweetParser |");
+    assertThat(run("bench", "nonsense").code()).isEqualTo(2);
   }
 
   @Test
