@@ -113,7 +113,7 @@ public final class MatcherBench {
       ours.add(rate(texts.size(), linkwatch));
       original.add(rate(originalTexts, loop));
     }
-    return new Row(names, buildMillis, heap, median(ours), median(original));
+    return new Row(names, buildMillis, heap, Timing.median(ours), Timing.median(original));
   }
 
   /** The 2017 job's matching: every spelling of every filter, case-sensitive {@code in} over the text. */
@@ -136,31 +136,12 @@ public final class MatcherBench {
     return hits;
   }
 
-  /** Characters per second over repeated passes of {@code work}, at least half a second of them. */
   private double rate(int textCount, java.util.function.LongSupplier work) {
     long chars = 0;
     for (int i = 0; i < textCount; i++) {
       chars += texts.get(i).length();
     }
-    long passes = 0;
-    long sink = 0;
-    long start = System.nanoTime();
-    long elapsed;
-    do {
-      sink += work.getAsLong();
-      passes++;
-      elapsed = System.nanoTime() - start;
-    } while (elapsed < 500_000_000L);
-    if (sink == Long.MIN_VALUE) {
-      System.out.print(""); // keeps the work observable to the JIT
-    }
-    return chars * passes / (elapsed / 1e9);
-  }
-
-  private static double median(List<Double> values) {
-    List<Double> sorted = new ArrayList<>(values);
-    sorted.sort(null);
-    return sorted.get(sorted.size() / 2);
+    return Timing.perSecond(chars, work);
   }
 
   private static long usedHeap() {

@@ -83,25 +83,11 @@ public final class ParseBench {
       ours.add(rate(linkwatch));
       base.add(rate(floor));
     }
-    ours.sort(null);
-    base.sort(null);
-    return new Result(ours.get(runs / 2), base.get(runs / 2), bytes / (double) records.size());
+    return new Result(Timing.median(ours), Timing.median(base), bytes / (double) records.size());
   }
 
   private double rate(java.util.function.LongSupplier work) {
-    long passes = 0;
-    long sink = 0;
-    long start = System.nanoTime();
-    long elapsed;
-    do {
-      sink += work.getAsLong();
-      passes++;
-      elapsed = System.nanoTime() - start;
-    } while (elapsed < 500_000_000L);
-    if (sink == Long.MIN_VALUE) {
-      System.out.print("");
-    }
-    return records.size() * passes / (elapsed / 1e9);
+    return Timing.perSecond(records.size(), work);
   }
 
   public static void print(Result r, PrintStream out) {

@@ -9,12 +9,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,11 +64,7 @@ class CommandsIT {
   void topicsTailPrintsRecordsAndPicksFields(LocalKafka kafka) throws Exception {
     String topic = "tail." + UUID.randomUUID();
     kafka.createTopics(1, topic);
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+    try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrapServers())) {
       producer.send(new ProducerRecord<>(topic, "{\"text\":\"hello\",\"enriched\":{\"media_details\":{\"artist\":\"Little Mix\"}}}".getBytes(StandardCharsets.UTF_8))).get();
       producer.send(new ProducerRecord<>(topic, "not json".getBytes(StandardCharsets.UTF_8))).get();
     }

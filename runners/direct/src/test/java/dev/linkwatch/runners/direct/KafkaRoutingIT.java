@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.linkwatch.local.LocalKafka;
 import dev.linkwatch.local.SharedKafka;
-import dev.linkwatch.pipeline.ConfigFile;
 import dev.linkwatch.pipeline.KafkaIo;
-import dev.linkwatch.pipeline.LinkwatchPipeline;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -17,17 +15,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -62,22 +54,12 @@ class KafkaRoutingIT {
     values.add(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'});
     Map<String, Sent> sent = produce(kafka.bootstrapServers(), in, values);
 
-    PipelineResult result =
-        LinkwatchPipeline.run(
-            ConfigFile.parse(
-                "--runner=DirectRunner",
-                "--bootstrapServers=" + kafka.bootstrapServers(),
-                "--inputTopic=" + in,
-                "--matchedTopic=" + matched,
-                "--unmatchedTopic=" + unmatched,
-                "--errorsTopic=" + errors,
-                "--consumerGroup=it-" + suffix,
-                "--unshorten=false",
-                "--maxReadSeconds=10"));
-    assertThat(result.waitUntilFinish()).isEqualTo(PipelineResult.State.DONE);
+    assertThat(KafkaClients.runPipeline(kafka.bootstrapServers(), in, 10))
+        .isEqualTo(PipelineResult.State.DONE);
 
     Map<String, List<ConsumerRecord<byte[], byte[]>>> out =
-        consume(kafka.bootstrapServers(), List.of(matched, unmatched, errors), values.size());
+        KafkaClients.readAll(
+            kafka.bootstrapServers(), List.of(matched, unmatched, errors), values.size(), Duration.ofSeconds(30));
 
     // Each input record appears exactly once across the three topics, and its headers say where from.
     Map<String, String> topicOf = new HashMap<>();
@@ -133,45 +115,13 @@ class KafkaRoutingIT {
 
   private static Map<String, Sent> produce(String bootstrap, String topic, List<byte[]> values)
       throws Exception {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     Map<String, Sent> sent = new HashMap<>();
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+    try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(bootstrap)) {
       for (int i = 0; i < values.size(); i++) {
         var md = producer.send(new ProducerRecord<>(topic, i % 2, null, values.get(i))).get();
         sent.put(topic + "/" + md.partition() + "/" + md.offset(), new Sent(md.partition(), md.offset(), values.get(i)));
       }
     }
     return sent;
-  }
-
-  private static Map<String, List<ConsumerRecord<byte[], byte[]>>> consume(
-      String bootstrap, List<String> topics, int expected) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + UUID.randomUUID());
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    Map<String, List<ConsumerRecord<byte[], byte[]>>> out = new HashMap<>();
-    topics.forEach(t -> out.put(t, new ArrayList<>()));
-    int seen = 0;
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
-      consumer.subscribe(topics);
-      // Read until every record is in and a further poll brings nothing more (duplicates would show).
-      int quietPolls = 0;
-      while (System.nanoTime() < deadline && (seen < expected || quietPolls < 3)) {
-        var records = consumer.poll(Duration.ofMillis(500));
-        quietPolls = records.isEmpty() ? quietPolls + 1 : 0;
-        for (ConsumerRecord<byte[], byte[]> r : records) {
-          out.get(r.topic()).add(r);
-          seen++;
-        }
-      }
-    }
-    return out;
   }
 }

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.linkwatch.local.LocalKafka;
 import dev.linkwatch.local.SharedKafka;
-import dev.linkwatch.pipeline.ConfigFile;
-import dev.linkwatch.pipeline.LinkwatchPipeline;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -19,17 +17,12 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -143,56 +136,33 @@ class PoisonInputIT {
     String in = "poison." + UUID.randomUUID().toString().substring(0, 8);
     kafka.createTopic(in, 2, Map.of("max.message.bytes", "8388608"));
     kafka.createTopics(2, in + ".matched", in + ".unmatched", in + ".errors", in + ".counts");
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+    try (KafkaProducer<byte[], byte[]> producer =
+        KafkaClients.producer(
+            kafka.bootstrapServers(), Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024))) {
       for (int i = 0; i < values.size(); i++) {
         producer.send(new ProducerRecord<>(in, i % 2, null, values.get(i))).get();
       }
     }
-    PipelineResult result =
-        LinkwatchPipeline.run(
-            ConfigFile.parse(
-                "--runner=DirectRunner",
-                "--bootstrapServers=" + kafka.bootstrapServers(),
-                "--inputTopic=" + in,
-                "--matchedTopic=" + in + ".matched",
-                "--unmatchedTopic=" + in + ".unmatched",
-                "--errorsTopic=" + in + ".errors",
-                "--countsTopic=" + in + ".counts",
-                "--consumerGroup=" + in,
-                "--unshorten=false",
-                "--printCounts=false",
-                "--kafkaProperties=max.partition.fetch.bytes=16777216",
-                "--maxReadSeconds=15"));
-    assertThat(result.waitUntilFinish()).isEqualTo(PipelineResult.State.DONE);
+    assertThat(
+            KafkaClients.runPipeline(
+                kafka.bootstrapServers(), in, 15, "--kafkaProperties=max.partition.fetch.bytes=16777216"))
+        .isEqualTo(PipelineResult.State.DONE);
 
-    Properties c = new Properties();
-    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    c.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + in);
-    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     Map<String, List<String>> out = new HashMap<>();
-    for (String name : List.of("matched", "unmatched", "errors")) {
-      out.put(name, new ArrayList<>());
-    }
     int total = 0;
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c)) {
-      consumer.subscribe(List.of(in + ".matched", in + ".unmatched", in + ".errors"));
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      int quiet = 0;
-      while (System.nanoTime() < deadline && (total < values.size() || quiet < 3)) {
-        var records = consumer.poll(Duration.ofMillis(500));
-        quiet = records.isEmpty() ? quiet + 1 : 0;
-        for (ConsumerRecord<byte[], byte[]> r : records) {
-          out.get(r.topic().substring(r.topic().lastIndexOf('.') + 1)).add(new String(r.value(), StandardCharsets.UTF_8));
-          total++;
-        }
+    var records =
+        KafkaClients.readAll(
+            kafka.bootstrapServers(),
+            List.of(in + ".matched", in + ".unmatched", in + ".errors"),
+            values.size(),
+            Duration.ofSeconds(30));
+    for (var e : records.entrySet()) {
+      List<String> topicValues = new ArrayList<>();
+      for (ConsumerRecord<byte[], byte[]> r : e.getValue()) {
+        topicValues.add(new String(r.value(), StandardCharsets.UTF_8));
+        total++;
       }
+      out.put(e.getKey().substring(e.getKey().lastIndexOf('.') + 1), topicValues);
     }
     assertThat(total).as("every input record comes out once").isEqualTo(values.size());
     return out;
