@@ -27,6 +27,7 @@ import picocli.CommandLine.Option;
       ToolCommands.Broker.class,
       ToolCommands.Topics.class,
       ToolCommands.Bench.class,
+      VerifyCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Callable<Integer> {

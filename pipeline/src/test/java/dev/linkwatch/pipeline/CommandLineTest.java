@@ -42,7 +42,7 @@ class CommandLineTest {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"", "run", "demo", "generate", "broker", "broker start", "broker stop", "broker status", "topics", "topics tail", "bench"})
+      strings = {"", "run", "demo", "generate", "broker", "broker start", "broker stop", "broker status", "topics", "topics tail", "bench", "verify"})
   void everySubcommandHasHelp(String subcommand) {
     String[] args = (subcommand.isEmpty() ? "--help" : subcommand + " --help").split(" ");
     Result r = run(args);

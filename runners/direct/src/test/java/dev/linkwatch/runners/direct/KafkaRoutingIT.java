@@ -1,11 +1,14 @@
 package dev.linkwatch.runners.direct;
 
+import dev.linkwatch.pipeline.testing.KafkaClients;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.linkwatch.local.LocalKafka;
 import dev.linkwatch.local.SharedKafka;
+import dev.linkwatch.pipeline.DeliveryCheck;
 import dev.linkwatch.pipeline.KafkaIo;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -74,6 +77,12 @@ class KafkaRoutingIT {
                   assertThat(topicOf.put(coordinates, topic)).as("duplicate " + coordinates).isNull();
                 }));
     assertThat(topicOf.keySet()).containsExactlyInAnyOrderElementsOf(sent.keySet());
+    DeliveryCheck.Report account =
+        DeliveryCheck.of(
+                Map.of("bootstrap.servers", kafka.bootstrapServers()), in, List.of(matched, unmatched, errors))
+            .run();
+    assertThat(account.exactlyOnce()).as(account.toText()).isTrue();
+    assertThat(account.inputRecords()).isEqualTo(values.size());
 
     Map<String, String> expectedTopic = new HashMap<>();
     sent.forEach(

@@ -1,5 +1,7 @@
 package dev.linkwatch.runners.direct;
 
+import dev.linkwatch.pipeline.testing.KafkaClients;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package dev.linkwatch.runners.direct;
+package dev.linkwatch.pipeline.testing;
 
 import dev.linkwatch.pipeline.ConfigFile;
 import dev.linkwatch.pipeline.LinkwatchPipeline;
@@ -19,10 +19,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** What the integration tests do with Kafka around a pipeline run: produce, run, read back. */
-final class KafkaClients {
+public final class KafkaClients {
   private KafkaClients() {}
 
-  static KafkaProducer<byte[], byte[]> producer(String bootstrap, Map<String, Object> extra) {
+  public static KafkaProducer<byte[], byte[]> producer(String bootstrap, Map<String, Object> extra) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -31,7 +31,7 @@ final class KafkaClients {
     return new KafkaProducer<>(p);
   }
 
-  static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+  public static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
     return producer(bootstrap, Map.of());
   }
 
@@ -39,7 +39,7 @@ final class KafkaClients {
    * Every record on {@code topics}, by topic: read until at least {@code expected} have come and three
    * more polls bring nothing (so duplicates would show), or {@code max} has passed.
    */
-  static Map<String, List<ConsumerRecord<byte[], byte[]>>> readAll(
+  public static Map<String, List<ConsumerRecord<byte[], byte[]>>> readAll(
       String bootstrap, List<String> topics, int expected, Duration max) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -71,7 +71,7 @@ final class KafkaClients {
    * {@code in.unmatched}, {@code in.errors} and {@code in.counts}, reading for at most
    * {@code maxReadSeconds}; returns how it ended.
    */
-  static PipelineResult.State runPipeline(
+  public static PipelineResult.State runPipeline(
       String bootstrap, String in, int maxReadSeconds, String... extraArgs) {
     List<String> args =
         new ArrayList<>(
