@@ -127,6 +127,9 @@ public final class ConfigFile {
       }
       int eq = arg.indexOf('=');
       String key = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
+      if (key.equals("kafka")) {
+        key = "kafkaProperties"; // the short form: --kafka security.protocol=SASL_SSL
+      }
       String value = eq < 0 ? null : arg.substring(eq + 1);
       // Repeated list flags (--whitelist=a --whitelist=b) accumulate, as Beam's own parser does.
       map.merge(key, value, (a, b) -> a == null ? b : b == null ? a : a + "," + b);

@@ -40,10 +40,23 @@ public interface KafkaReadOptions extends PipelineOptions {
   void setMaxReadSeconds(int value);
 
   @Description(
-      "Extra Kafka client settings, key=value, repeatable or comma-separated (e.g. "
-          + "security.protocol=SASL_SSL). Values are never printed; keep passwords in a JAAS file or a "
-          + "config provider rather than here.")
+      "Extra Kafka client settings, key=value, repeatable or comma-separated (alias --kafka; e.g. "
+          + "security.protocol=SASL_SSL); they win over kafkaPropertiesFile. Secret values (passwords, "
+          + "sasl.jaas.config, keys) are refused here because KafkaIO copies every setting into display "
+          + "data that runners print: put them in kafkaPropertiesFile, a config provider reference "
+          + "(${file:/path:key}) or a JAAS file.")
   List<String> getKafkaProperties();
 
   void setKafkaProperties(List<String> value);
+
+  @Description(
+      "A Kafka client properties file (e.g. client.properties with security.protocol, sasl.mechanism, "
+          + "sasl.jaas.config, ssl.*), for the consumer and the producers. Secret values in it never "
+          + "reach the pipeline: linkwatch passes Kafka the reference ${file:<absolute path>:<key>} "
+          + "(config.providers=file), which the client resolves when it starts, so the file must be "
+          + "readable at the same path wherever the pipeline runs. Unknown keys and bad values stop "
+          + "linkwatch at start.")
+  String getKafkaPropertiesFile();
+
+  void setKafkaPropertiesFile(String value);
 }

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -83,7 +82,7 @@ public record Settings(
         o.getMinMatches(),
         o.getFuzzy(),
         unshorten,
-        kafkaProperties(o.getKafkaProperties()),
+        KafkaClientSettings.of(o.getKafkaProperties(), o.getKafkaPropertiesFile()),
         o.getMaxRecordBytes(),
         Windowing.from(o));
   }
@@ -147,36 +146,8 @@ public record Settings(
     return DomainList.of(entries.stream().map(String::trim).filter(s -> !s.isEmpty()).toList());
   }
 
-  static boolean holdsSecret(String key) {
-    String k = key.toLowerCase(java.util.Locale.ROOT);
-    return k.contains("password") || k.contains("secret") || k.equals("sasl.jaas.config")
-        || k.endsWith(".key") || k.contains("token");
-  }
-
+  /** Inline {@code key=value} client settings alone (e.g. for {@code linkwatch verify}). */
   static Map<String, Object> kafkaProperties(List<String> entries) {
-    Map<String, Object> props = new LinkedHashMap<>();
-    if (entries == null) {
-      return props;
-    }
-    for (String entry : entries) {
-      int eq = entry.indexOf('=');
-      if (eq <= 0) {
-        // Do not echo the entry: it may hold a secret.
-        throw new ConfigException("kafkaProperties: an entry is not key=value");
-      }
-      String key = entry.substring(0, eq).trim();
-      String value = entry.substring(eq + 1);
-      if (holdsSecret(key) && !value.strip().startsWith("${")) {
-        // KafkaIO copies every client setting into the pipeline's display data, which runners log
-        // and show in their UIs: an inline secret would leak there.
-        throw new ConfigException(
-            "kafkaProperties: '" + key + "' holds a secret; KafkaIO would copy it into display data"
-                + " that runners print. Use a config provider reference (e.g."
-                + " ${file:/path/secrets.properties:" + key + "} with config.providers=file) or a JAAS"
-                + " file (-Djava.security.auth.login.config=...)");
-      }
-      props.put(key, value);
-    }
-    return props;
+    return KafkaClientSettings.of(entries, null);
   }
 }

@@ -43,9 +43,12 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--kafkaProperties", split = ",", description = "Extra client settings, key=value (as for run).")
   List<String> kafkaProperties;
 
+  @Option(names = "--kafkaPropertiesFile", description = "A Kafka client properties file (as for run).")
+  String kafkaPropertiesFile;
+
   @Override
   public Integer call() {
-    Map<String, Object> client = new HashMap<>(Settings.kafkaProperties(kafkaProperties));
+    Map<String, Object> client = new HashMap<>(KafkaClientSettings.of(kafkaProperties, kafkaPropertiesFile));
     client.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, ToolCommands.bootstrap(bootstrapServers));
     List<String> topics =
         outputs != null && !outputs.isEmpty()
