@@ -168,6 +168,18 @@ public final class AddressGuard {
    */
   static Optional<String> refusal(URI uri, boolean allowLoopback, boolean allowPrivate, boolean lookup)
       throws UnknownHostException {
+    return refusal(uri, allowLoopback, allowPrivate, lookup, InetAddress::getAllByName);
+  }
+
+  /** Name resolution, every address of a name; a seam so tests can give a name several addresses. */
+  @FunctionalInterface
+  interface Resolver {
+    InetAddress[] resolve(String host) throws UnknownHostException;
+  }
+
+  static Optional<String> refusal(
+      URI uri, boolean allowLoopback, boolean allowPrivate, boolean lookup, Resolver resolver)
+      throws UnknownHostException {
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) {
       return Optional.of(scheme.isEmpty() ? "no scheme" : "scheme '" + scheme + "' not allowed");
@@ -200,7 +212,11 @@ public final class AddressGuard {
     if (!lookup) {
       return Optional.empty();
     }
-    for (InetAddress a : InetAddress.getAllByName(host)) {
+    InetAddress[] addresses = resolver.resolve(host);
+    if (addresses == null || addresses.length == 0) {
+      throw new UnknownHostException(host);
+    }
+    for (InetAddress a : addresses) {
       Optional<String> r = refusal(a, allowLoopback, allowPrivate);
       if (r.isPresent()) {
         return r;

@@ -26,6 +26,10 @@ import java.util.stream.Collectors;
  * @param cacheTtl how long a definitive resolution is reused
  * @param allowLoopback let requests reach 127/8, ::1 (tests only)
  * @param allowPrivate let requests reach RFC 1918, CGNAT and IPv6 unique/site-local ranges
+ * @param trustedOrigins exact origins ({@code http://127.0.0.1:8080}: scheme, host, port) whose
+ *     requests skip the address guard, e.g. a shortener run on a private address; empty by default.
+ *     Nothing else is widened: another port of the same host, a URL with userinfo, and every
+ *     redirect such an origin answers with are judged as usual
  */
 public record UnshortenSettings(
     boolean enabled,
@@ -37,7 +41,8 @@ public record UnshortenSettings(
     long cacheSize,
     Duration cacheTtl,
     boolean allowLoopback,
-    boolean allowPrivate)
+    boolean allowPrivate,
+    Set<String> trustedOrigins)
     implements Serializable {
 
   private static final long serialVersionUID = 1L;
@@ -71,6 +76,19 @@ public record UnshortenSettings(
       throw new IllegalArgumentException("cacheSize must be >= 0 but was " + cacheSize);
     }
     requirePositive(cacheTtl, "cacheTtl");
+    if (trustedOrigins == null) {
+      throw new IllegalArgumentException("trustedOrigins must not be null");
+    }
+    Set<String> origins = new java.util.HashSet<>();
+    for (String o : trustedOrigins) {
+      String canonical = o == null ? null : origin(o);
+      if (canonical == null) {
+        throw new IllegalArgumentException(
+            "trustedOrigins: '" + o + "' is not an origin like http://host:port");
+      }
+      origins.add(canonical);
+    }
+    trustedOrigins = Set.copyOf(origins);
   }
 
   /** Production defaults: enabled, common shorteners, 5 hops, 2 s / 5 s, 64 in flight. */
@@ -85,57 +103,98 @@ public record UnshortenSettings(
         100_000,
         Duration.ofHours(1),
         false,
-        false);
+        false,
+        Set.of());
   }
 
   public UnshortenSettings withEnabled(boolean v) {
     return new UnshortenSettings(v, shortenerHosts, maxHops, connectTimeout, totalTimeout,
-        maxInFlight, cacheSize, cacheTtl, allowLoopback, allowPrivate);
+        maxInFlight, cacheSize, cacheTtl, allowLoopback, allowPrivate, trustedOrigins);
   }
 
   public UnshortenSettings withShortenerHosts(Set<String> v) {
     return new UnshortenSettings(enabled, v, maxHops, connectTimeout, totalTimeout,
-        maxInFlight, cacheSize, cacheTtl, allowLoopback, allowPrivate);
+        maxInFlight, cacheSize, cacheTtl, allowLoopback, allowPrivate, trustedOrigins);
   }
 
   public UnshortenSettings withMaxHops(int v) {
     return new UnshortenSettings(enabled, shortenerHosts, v, connectTimeout, totalTimeout,
-        maxInFlight, cacheSize, cacheTtl, allowLoopback, allowPrivate);
+        maxInFlight, cacheSize, cacheTtl, allowLoopback, allowPrivate, trustedOrigins);
   }
 
   public UnshortenSettings withConnectTimeout(Duration v) {
     return new UnshortenSettings(enabled, shortenerHosts, maxHops, v, totalTimeout,
-        maxInFlight, cacheSize, cacheTtl, allowLoopback, allowPrivate);
+        maxInFlight, cacheSize, cacheTtl, allowLoopback, allowPrivate, trustedOrigins);
   }
 
   public UnshortenSettings withTotalTimeout(Duration v) {
     return new UnshortenSettings(enabled, shortenerHosts, maxHops, connectTimeout, v,
-        maxInFlight, cacheSize, cacheTtl, allowLoopback, allowPrivate);
+        maxInFlight, cacheSize, cacheTtl, allowLoopback, allowPrivate, trustedOrigins);
   }
 
   public UnshortenSettings withMaxInFlight(int v) {
     return new UnshortenSettings(enabled, shortenerHosts, maxHops, connectTimeout, totalTimeout,
-        v, cacheSize, cacheTtl, allowLoopback, allowPrivate);
+        v, cacheSize, cacheTtl, allowLoopback, allowPrivate, trustedOrigins);
   }
 
   public UnshortenSettings withCacheSize(long v) {
     return new UnshortenSettings(enabled, shortenerHosts, maxHops, connectTimeout, totalTimeout,
-        maxInFlight, v, cacheTtl, allowLoopback, allowPrivate);
+        maxInFlight, v, cacheTtl, allowLoopback, allowPrivate, trustedOrigins);
   }
 
   public UnshortenSettings withCacheTtl(Duration v) {
     return new UnshortenSettings(enabled, shortenerHosts, maxHops, connectTimeout, totalTimeout,
-        maxInFlight, cacheSize, v, allowLoopback, allowPrivate);
+        maxInFlight, cacheSize, v, allowLoopback, allowPrivate, trustedOrigins);
   }
 
   public UnshortenSettings withAllowLoopback(boolean v) {
     return new UnshortenSettings(enabled, shortenerHosts, maxHops, connectTimeout, totalTimeout,
-        maxInFlight, cacheSize, cacheTtl, v, allowPrivate);
+        maxInFlight, cacheSize, cacheTtl, v, allowPrivate, trustedOrigins);
   }
 
   public UnshortenSettings withAllowPrivate(boolean v) {
     return new UnshortenSettings(enabled, shortenerHosts, maxHops, connectTimeout, totalTimeout,
-        maxInFlight, cacheSize, cacheTtl, allowLoopback, v);
+        maxInFlight, cacheSize, cacheTtl, allowLoopback, v, trustedOrigins);
+  }
+
+  /** Exactly these origins (see {@code trustedOrigins}) skip the address guard; all else is judged. */
+  public UnshortenSettings withTrustedOrigins(Set<String> v) {
+    return new UnshortenSettings(enabled, shortenerHosts, maxHops, connectTimeout, totalTimeout,
+        maxInFlight, cacheSize, cacheTtl, allowLoopback, allowPrivate, v);
+  }
+
+  /** Whether a request to {@code uri} is to a trusted origin; URLs with userinfo never are. */
+  public boolean isTrusted(java.net.URI uri) {
+    if (trustedOrigins.isEmpty() || uri == null || uri.getRawUserInfo() != null) {
+      return false;
+    }
+    String o = origin(uri);
+    return o != null && trustedOrigins.contains(o);
+  }
+
+  /** "scheme://host:port" with the scheme's default port filled in, or null if not http(s) with a host. */
+  static String origin(String url) {
+    try {
+      java.net.URI u = new java.net.URI(url.trim());
+      if (u.getRawUserInfo() != null
+          || (u.getRawPath() != null && !u.getRawPath().isEmpty() && !u.getRawPath().equals("/"))
+          || u.getRawQuery() != null) {
+        return null;
+      }
+      return origin(u);
+    } catch (java.net.URISyntaxException e) {
+      return null;
+    }
+  }
+
+  private static String origin(java.net.URI u) {
+    String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+    if (u.getHost() == null || !(scheme.equals("http") || scheme.equals("https"))) {
+      return null;
+    }
+    int port = u.getPort() >= 0 ? u.getPort() : scheme.equals("http") ? 80 : 443;
+    String host = normalizeHost(u.getHost());
+    return scheme + "://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
   }
 
   private static void requirePositive(Duration d, String field) {

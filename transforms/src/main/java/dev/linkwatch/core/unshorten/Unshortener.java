@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import dev.linkwatch.core.unshorten.Resolution.Status;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
@@ -51,6 +52,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li><b>Redirects are followed by hand</b> ({@link HttpClient.Redirect#NEVER}) so every hop
  *       passes the {@link AddressGuard} first and hops, loops and the deadline are ours to count.
+ *       The guard judges every address a shortener's name resolves to, at every hop; only the exact
+ *       origins in {@link UnshortenSettings#trustedOrigins()} skip it (none by default).
  *   <li><b>Only shortener hops are requested.</b> When a redirect points to a host that is not a
  *       known shortener we stop and report that URL as RESOLVED without contacting it: the target
  *       is all we need, and not touching the (possibly pirate) site saves requests, avoids
@@ -93,6 +96,7 @@ public final class Unshortener implements AutoCloseable {
 
   private final UnshortenSettings settings;
   private final Predicate<URI> guardExempt;
+  private final AddressGuard.Resolver resolver;
   private final ExecutorService executor;
   private final ScheduledExecutorService timer;
   private final HttpClient client;
@@ -105,9 +109,11 @@ public final class Unshortener implements AutoCloseable {
   /** Cached value: the answer plus whether it may change soon. */
   private record Outcome(Resolution resolution, boolean transientFailure) {}
 
-  private Unshortener(UnshortenSettings settings, Predicate<URI> guardExempt) {
+  private Unshortener(
+      UnshortenSettings settings, Predicate<URI> guardExempt, AddressGuard.Resolver resolver) {
     this.settings = settings;
-    this.guardExempt = guardExempt;
+    this.guardExempt = uri -> settings.isTrusted(uri) || guardExempt.test(uri);
+    this.resolver = resolver;
     this.executor = Executors.newCachedThreadPool(daemon("unshorten-io"));
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon("unshorten-deadline"));
     this.client =
@@ -124,7 +130,7 @@ public final class Unshortener implements AutoCloseable {
 
   /** Builds an unshortener; it owns threads, so close it. */
   public static Unshortener create(UnshortenSettings settings) {
-    return new Unshortener(settings, uri -> false);
+    return new Unshortener(settings, uri -> false, InetAddress::getAllByName);
   }
 
   /**
@@ -132,7 +138,13 @@ public final class Unshortener implements AutoCloseable {
    * loopback "shortener" while proving that redirects to other loopback servers are refused.
    */
   static Unshortener create(UnshortenSettings settings, Predicate<URI> guardExempt) {
-    return new Unshortener(settings, guardExempt);
+    return new Unshortener(settings, guardExempt, InetAddress::getAllByName);
+  }
+
+  /** Test seam: as above, with the guard's name resolution replaced (names with several addresses). */
+  static Unshortener create(
+      UnshortenSettings settings, Predicate<URI> guardExempt, AddressGuard.Resolver resolver) {
+    return new Unshortener(settings, guardExempt, resolver);
   }
 
   private static AsyncCache<String, Outcome> buildCache(UnshortenSettings s) {
@@ -309,7 +321,7 @@ public final class Unshortener implements AutoCloseable {
           Optional<String> refusal;
           try {
             refusal = AddressGuard.refusal(
-                current, settings.allowLoopback(), settings.allowPrivate(), true);
+                current, settings.allowLoopback(), settings.allowPrivate(), true, resolver);
           } catch (UnknownHostException e) {
             permit.release();
             finish(Status.FAILED, lastReached, "unknown host " + host, true);

@@ -177,4 +177,23 @@ class AddressGuardTest {
     assertThat(AddressGuard.hostOf(URI.create("http://x@127.1:80/"))).isEqualTo("127.1");
     assertThat(AddressGuard.hostOf(URI.create("http://Bit.LY./abc"))).isEqualTo("bit.ly");
   }
+
+  @Test
+  void everyResolvedAddressOfANameIsJudgedNotJustTheFirst() throws Exception {
+    URI uri = URI.create("http://multi.example/x");
+    InetAddress pub = InetAddress.getByName("93.184.216.34");
+    InetAddress lan = InetAddress.getByName("10.1.2.3");
+    InetAddress lo6 = InetAddress.getByName("::1");
+    assertThat(AddressGuard.refusal(uri, false, false, true, h -> new InetAddress[] {pub, lan}))
+        .get().asString().isEqualTo("private address");
+    assertThat(AddressGuard.refusal(uri, false, false, true, h -> new InetAddress[] {pub, pub, lo6}))
+        .get().asString().isEqualTo("loopback address");
+    assertThat(AddressGuard.refusal(uri, false, false, true, h -> new InetAddress[] {lan, pub}))
+        .get().asString().isEqualTo("private address");
+    assertThat(AddressGuard.refusal(uri, false, false, true, h -> new InetAddress[] {pub, pub})).isEmpty();
+    // A resolver answering nothing is no licence to connect.
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> AddressGuard.refusal(uri, false, false, true, h -> new InetAddress[0]))
+        .isInstanceOf(java.net.UnknownHostException.class);
+  }
 }

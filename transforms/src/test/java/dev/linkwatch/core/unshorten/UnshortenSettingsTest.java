@@ -71,4 +71,23 @@ class UnshortenSettingsTest {
       assertThat(in.readObject()).isEqualTo(s);
     }
   }
+
+  @Test
+  void trustedOriginsMatchExactlySchemeHostAndPort() {
+    UnshortenSettings d = UnshortenSettings.defaults();
+    assertThat(d.trustedOrigins()).isEmpty();
+    assertThat(d.isTrusted(java.net.URI.create("http://127.0.0.1:8080/x"))).isFalse();
+    UnshortenSettings t = d.withTrustedOrigins(Set.of("HTTP://127.0.0.1:8080", "https://[::1]/"));
+    assertThat(t.trustedOrigins()).containsExactlyInAnyOrder("http://127.0.0.1:8080", "https://[::1]:443");
+    assertThat(t.isTrusted(java.net.URI.create("http://127.0.0.1:8080/any/path?q=1"))).isTrue();
+    assertThat(t.isTrusted(java.net.URI.create("https://[::1]:443/x"))).isTrue();
+    assertThat(t.isTrusted(java.net.URI.create("http://127.0.0.1:8081/x"))).as("other port").isFalse();
+    assertThat(t.isTrusted(java.net.URI.create("https://127.0.0.1:8080/x"))).as("other scheme").isFalse();
+    assertThat(t.isTrusted(java.net.URI.create("http://127.0.0.1/x"))).as("default port").isFalse();
+    assertThat(t.isTrusted(java.net.URI.create("http://u@127.0.0.1:8080/x"))).as("userinfo").isFalse();
+    assertThat(t.isTrusted(java.net.URI.create("http://localhost:8080/x"))).as("other name").isFalse();
+    assertThatThrownBy(() -> d.withTrustedOrigins(Set.of("127.0.0.1:8080"))).hasMessageContaining("trustedOrigins");
+    assertThatThrownBy(() -> d.withTrustedOrigins(Set.of("http://h:1/path"))).hasMessageContaining("trustedOrigins");
+    assertThatThrownBy(() -> d.withTrustedOrigins(Set.of("http://u@h:1"))).hasMessageContaining("trustedOrigins");
+  }
 }

@@ -398,6 +398,95 @@ class UnshortenerTest {
   }
 
   @Test
+  void everyResolvedAddressOfEveryHopIsChecked() throws Exception {
+    try (TestServer internal = new TestServer()) {
+      internal.fallback = ex -> TestServer.respond(ex, 200);
+      // A shortener name with a public address first and the internal one second, at hop 0 and hop 1.
+      AddressGuard.Resolver dns = host -> host.equals("multi.test")
+          ? new InetAddress[] {InetAddress.getByName("93.184.216.34"), InetAddress.getByName("127.0.0.1")}
+          : InetAddress.getAllByName(host);
+      web.redirect("/via-multi", 302, "http://multi.test:" + internal.port() + "/secret");
+      int publicPort = web.port();
+      Unshortener u = Unshortener.create(
+          loopbackSettings().withAllowLoopback(false).withShortenerHosts(Set.of("127.0.0.1", "multi.test")),
+          uri -> uri.getPort() == publicPort, dns);
+      toClose.add(u);
+
+      Resolution first = await(u.resolve("http://multi.test:" + internal.port() + "/direct"));
+      assertThat(first.status()).isEqualTo(Status.BLOCKED);
+      assertThat(first.note()).isEqualTo("request to multi.test refused: loopback address");
+      Resolution second = await(u.resolve(web.url("/via-multi")));
+      assertThat(second.status()).isEqualTo(Status.BLOCKED);
+      assertThat(second.hops()).isEqualTo(1);
+      assertThat(second.note()).isEqualTo("redirect to multi.test refused: loopback address");
+      assertThat(internal.requests.get()).isZero();
+    }
+  }
+
+  @Test
+  void aTrustedOriginIsTheOnlyExemption() throws Exception {
+    try (TestServer internal = new TestServer()) {
+      internal.fallback = ex -> TestServer.respond(ex, 200);
+      web.redirect("/in", 302, internal.url("/secret"))
+          .redirect("/user", 302, "http://user@127.0.0.1:" + web.port() + "/ok")
+          .redirect("/self", 302, web.url("/ok"))
+          .status("/ok", 200);
+      // No test seam: the production guard with exactly the shortener's origin trusted.
+      Unshortener u = unshortener(
+          loopbackSettings().withAllowLoopback(false)
+              .withTrustedOrigins(Set.of("http://127.0.0.1:" + web.port())));
+      assertThat(await(u.resolve(web.url("/self"))).status()).isEqualTo(Status.RESOLVED);
+      Resolution in = await(u.resolve(web.url("/in")));
+      assertThat(in.status()).isEqualTo(Status.BLOCKED);
+      assertThat(in.note()).isEqualTo("redirect to 127.0.0.1 refused: loopback address");
+      Resolution user = await(u.resolve(web.url("/user")));
+      assertThat(user.status()).as("userinfo is never trusted").isEqualTo(Status.BLOCKED);
+      assertThat(internal.requests.get()).isZero();
+      assertThat(web.hits("/ok")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void anEndlessRedirectBodyIsCutOff() throws Exception {
+    java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+    CountDownLatch handlerDone = new CountDownLatch(1);
+    long endless = 256L * 1024 * 1024;
+    web.routes.put("/big", ex -> {
+      try {
+        if (ex.getRequestMethod().equals("HEAD")) {
+          TestServer.respond(ex, 405);
+          return;
+        }
+        ex.getResponseHeaders().add("Location", "/done");
+        ex.sendResponseHeaders(302, 0);
+        byte[] chunk = new byte[64 * 1024];
+        try (OutputStream out = ex.getResponseBody()) {
+          while (written.get() < endless) {
+            out.write(chunk);
+            written.addAndGet(chunk.length);
+          }
+        }
+      } finally {
+        handlerDone.countDown();
+      }
+    });
+    // The next hop takes its time, so an uncapped drain would keep reading the first body meanwhile.
+    java.util.concurrent.atomic.AtomicLong writtenWhileWaiting = new java.util.concurrent.atomic.AtomicLong();
+    web.routes.put("/done", ex -> {
+      Thread.sleep(2_000);
+      writtenWhileWaiting.set(written.get());
+      TestServer.respond(ex, 200);
+    });
+    Resolution r = await(unshortener(loopbackSettings()).resolve(web.url("/big")));
+    assertThat(r.status()).isEqualTo(Status.RESOLVED);
+    assertThat(r.finalUrl()).isEqualTo(web.url("/done"));
+    // Only socket buffers' worth was written past the 16 KiB the client reads; then the client hung up.
+    assertThat(writtenWhileWaiting.get()).isLessThan(32L * 1024 * 1024);
+    assertThat(handlerDone.await(30, TimeUnit.SECONDS)).as("server still writing").isTrue();
+    assertThat(written.get()).isLessThan(endless / 4);
+  }
+
+  @Test
   void blockedNoteNamesHostAndReason() throws Exception {
     web.redirect("/m", 302, "http://169.254.169.254/latest/meta-data/");
     int publicPort = web.port();
