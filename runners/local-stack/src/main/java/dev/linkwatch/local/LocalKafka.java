@@ -72,6 +72,8 @@ public final class LocalKafka implements AutoCloseable {
   private final int controllerPort;
   private final Thread shutdownHook;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** The SASL_PLAINTEXT listener's port, or -1 without {@link Builder#saslPlainUser}. */
+  private int saslPort = -1;
 
   private LocalKafka(Process process, Path dataDir, boolean scratch, int port, int controllerPort,
       boolean detached) {
@@ -105,8 +107,28 @@ public final class LocalKafka implements AutoCloseable {
     private Duration startTimeout = Duration.ofSeconds(60);
     private final Map<String, String> properties = new LinkedHashMap<>();
     private boolean detached;
+    private String saslUser;
+    private String saslPassword;
 
     private Builder() {}
+
+    /**
+     * Adds a SASL_PLAINTEXT listener (mechanism PLAIN) on another loopback port, see {@link
+     * LocalKafka#saslBootstrapServers()}, accepting exactly this user. The PLAINTEXT listener stays,
+     * for tools and tests that read around the pipeline. The credential is written to the broker's own
+     * server.properties in its data dir (the broker's JAAS), nowhere else.
+     */
+    public Builder saslPlainUser(String user, String password) {
+      if (Objects.requireNonNull(user).isEmpty() || !user.matches("[A-Za-z0-9_.-]+")) {
+        throw new IllegalArgumentException("SASL user must be [A-Za-z0-9_.-]+");
+      }
+      if (Objects.requireNonNull(password).contains("\"") || password.contains("\\")) {
+        throw new IllegalArgumentException("SASL password must not contain quotes or backslashes");
+      }
+      this.saslUser = user;
+      this.saslPassword = password;
+      return this;
+    }
 
     /** A data dir that survives {@link #close()} (topics and offsets persist across restarts). */
     public Builder dataDir(Path dataDir) {
@@ -170,9 +192,13 @@ public final class LocalKafka implements AutoCloseable {
       if (running.isPresent()) {
         throw new IllegalStateException("a broker already runs on " + dir + " (pid " + running.get() + ")");
       }
-      int[] ports = freePorts(2);
+      int[] ports = freePorts(b.saslUser == null ? 2 : 3);
       Path props = dir.resolve(PROPS_FILE);
-      writeProperties(props, serverProperties(b, dir, ports[0], ports[1]));
+      Properties server = serverProperties(b, dir, ports[0], ports[1]);
+      if (b.saslUser != null) {
+        addSaslListener(server, b, ports[2]);
+      }
+      writeProperties(props, server);
       Path log = dir.resolve(LOG_FILE);
 
       List<String> cmd = new ArrayList<>();
@@ -202,6 +228,7 @@ public final class LocalKafka implements AutoCloseable {
       Process process = pb.start();
       try {
         kafka = new LocalKafka(process, dir, scratch, ports[0], ports[1], b.detached);
+        kafka.saslPort = b.saslUser == null ? -1 : ports[2];
       } catch (RuntimeException e) { // e.g. the JVM is already shutting down
         process.destroyForcibly();
         throw e;
@@ -276,6 +303,19 @@ public final class LocalKafka implements AutoCloseable {
     p.setProperty("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024));
     b.properties.forEach(p::setProperty);
     return p;
+  }
+
+  /** A SASL_PLAINTEXT listener named SASL with broker-side PLAIN credentials; applied after the extras. */
+  private static void addSaslListener(Properties p, Builder b, int saslPort) {
+    p.setProperty("listeners", p.getProperty("listeners") + ",SASL://127.0.0.1:" + saslPort);
+    p.setProperty("advertised.listeners",
+        p.getProperty("advertised.listeners") + ",SASL://127.0.0.1:" + saslPort);
+    p.setProperty("listener.security.protocol.map",
+        p.getProperty("listener.security.protocol.map") + ",SASL:SASL_PLAINTEXT");
+    p.setProperty("listener.name.sasl.sasl.enabled.mechanisms", "PLAIN");
+    p.setProperty("listener.name.sasl.plain.sasl.jaas.config",
+        "org.apache.kafka.common.security.plain.PlainLoginModule required user_" + b.saslUser
+            + "=\"" + b.saslPassword + "\";");
   }
 
   private static void writeProperties(Path file, Properties p) throws IOException {
@@ -412,6 +452,14 @@ public final class LocalKafka implements AutoCloseable {
   /** "127.0.0.1:PORT", the broker's PLAINTEXT listener. */
   public String bootstrapServers() {
     return "127.0.0.1:" + port;
+  }
+
+  /** "127.0.0.1:PORT", the SASL_PLAINTEXT (PLAIN) listener added by {@link Builder#saslPlainUser}. */
+  public String saslBootstrapServers() {
+    if (saslPort < 0) {
+      throw new IllegalStateException("this broker has no SASL listener (Builder.saslPlainUser)");
+    }
+    return "127.0.0.1:" + saslPort;
   }
 
   /** Creates topics, or leaves them as they are if they exist; returns once every partition has a leader. */
