@@ -16,7 +16,7 @@ import java.util.Set;
 
 /**
  * The options, checked and parsed once at start: catalog files loaded, domain lists built, Kafka
- * settings split. Every problem becomes a {@link ConfigException} naming the key.
+ * client settings merged and checked ({@link KafkaClientSettings}). Every problem becomes a {@link ConfigException} naming the key.
  */
 public record Settings(
     Catalog catalog,
@@ -144,10 +144,5 @@ public record Settings(
       }
     }
     return DomainList.of(entries.stream().map(String::trim).filter(s -> !s.isEmpty()).toList());
-  }
-
-  /** Inline {@code key=value} client settings alone (e.g. for {@code linkwatch verify}). */
-  static Map<String, Object> kafkaProperties(List<String> entries) {
-    return KafkaClientSettings.of(entries, null);
   }
 }
