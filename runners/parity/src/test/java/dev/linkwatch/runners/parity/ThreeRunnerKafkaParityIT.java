@@ -110,6 +110,9 @@ class ThreeRunnerKafkaParityIT {
     assertThat(direct.errors()).isNotEmpty();
     assertThat(BatchCounts.sum(direct.batchCounts(), "inbound")).isEqualTo(TWEETS);
     assertThat(direct.batchCounts().keySet()).anyMatch(k -> k.contains(" artist "));
+    System.out.printf(
+        "each runner: matched %d, unmatched %d, errors %d, %d batch count totals%n",
+        direct.matched().size(), direct.unmatched().size(), direct.errors().size(), direct.batchCounts().size());
     for (String runner : List.of("flink", "spark")) {
       Outputs other = outputs.get(runner);
       assertThat(other.matched()).as(runner + " matched").isEqualTo(direct.matched());

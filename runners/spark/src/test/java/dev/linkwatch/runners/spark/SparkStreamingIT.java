@@ -80,6 +80,8 @@ class SparkStreamingIT {
 
       // The job never ends by itself: every record counted means every batch window closed on the
       // watermark while it ran. Panes accumulate, so the largest inbound count per window is its total.
+      Duration sent = spark.elapsed();
+      Duration firstCounts = null;
       long counted = 0;
       long deadline = System.nanoTime() + Duration.ofMinutes(6).toNanos();
       while (counted < TWEETS && System.nanoTime() < deadline && spark.isAlive()) {
@@ -90,7 +92,11 @@ class SparkStreamingIT {
             BatchCounts.sum(
                 BatchCounts.totals(counts.get(in + ".counts").stream().map(ConsumerRecord::value).toList()),
                 "inbound");
+        if (counted > 0 && firstCounts == null) {
+          firstCounts = spark.elapsed();
+        }
       }
+      Duration allCounted = spark.elapsed();
       assertThat(spark.isAlive()).as(spark.tail()).isTrue();
       assertThat(counted).as("inbound records in closed batch windows\n" + spark.tail()).isEqualTo(TWEETS);
 
@@ -112,8 +118,18 @@ class SparkStreamingIT {
           .isEqualTo(account.outputsPerTopic().get(routed.get(1)));
 
       // SIGTERM, as Ctrl-C: Spark's shutdown hooks stop the streaming context and the JVM ends.
+      Duration beforeStop = spark.elapsed();
       int exit = spark.stop(Duration.ofSeconds(90));
       assertThat(exit).as(spark.tail()).isIn(0, 143);
+      System.out.printf(
+          "spark streaming: %d tweets sent by %.0f s; first batch counts at %.0f s, all %d counted at %.0f s;"
+              + " stopped in %.1f s (exit %d)%n",
+          TWEETS, secs(sent), secs(firstCounts), counted, secs(allCounted),
+          secs(spark.elapsed().minus(beforeStop)), exit);
     }
+  }
+
+  private static double secs(Duration d) {
+    return d.toMillis() / 1e3;
   }
 }
