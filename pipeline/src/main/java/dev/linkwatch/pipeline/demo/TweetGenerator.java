@@ -131,6 +131,20 @@ public final class TweetGenerator {
   public Generated next() {
     sequence++;
     clock += 1 + random.nextInt(40);
+    return generate();
+  }
+
+  /**
+   * The next record, stamped {@code eventTime} instead of the generator's own clock: a live stream's
+   * tweets carry about the time they are sent, which is what watermarks and lateness are measured by.
+   */
+  public Generated nextAt(Instant eventTime) {
+    sequence++;
+    clock = eventTime.toEpochMilli();
+    return generate();
+  }
+
+  private Generated generate() {
     double roll = random.nextDouble();
     if (roll < brokenShare) {
       return new Generated(Kind.BROKEN, broken());

@@ -62,10 +62,12 @@ public final class LocalKafka implements AutoCloseable {
   static final String BOOTSTRAP_FILE = "bootstrap";
   static final String LOG_FILE = "broker.log";
   private static final String PROPS_FILE = "server.properties";
+  private static final String KRAFT_LOGS = "kraft-logs";
   private static final Duration STOP_GRACE = Duration.ofSeconds(15);
   private static final int LOG_TAIL_LINES = 30;
 
-  private final Process process;
+  /** Replaced by {@link #restart()}; everything else reads the current one. */
+  private volatile Process process;
   private final Path dataDir;
   private final boolean scratch;
   private final int port;
@@ -74,6 +76,9 @@ public final class LocalKafka implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   /** The SASL_PLAINTEXT listener's port, or -1 without {@link Builder#saslPlainUser}. */
   private int saslPort = -1;
+  /** How this broker was launched, so {@link #restart()} can launch it again the same way. */
+  private volatile Relaunch relaunch;
+  private final AtomicBoolean paused = new AtomicBoolean();
 
   private LocalKafka(Process process, Path dataDir, boolean scratch, int port, int controllerPort,
       boolean detached) {
@@ -214,6 +219,7 @@ public final class LocalKafka implements AutoCloseable {
       cmd.add(brokerClasspath());
       cmd.add(BROKER_MAIN);
       cmd.add(props.toString());
+      cmd.addAll(clusterIdArgs(dir));
       if (b.detached) {
         cmd.add("--no-watchdog");
       }
@@ -233,6 +239,7 @@ public final class LocalKafka implements AutoCloseable {
         process.destroyForcibly();
         throw e;
       }
+      kafka.relaunch = new Relaunch(pb, b.startTimeout);
       Files.writeString(dir.resolve(PID_FILE), Long.toString(process.pid()) + "\n");
       Files.writeString(dir.resolve(BOOTSTRAP_FILE), kafka.bootstrapServers() + "\n");
       kafka.awaitServing(b.startTimeout);
@@ -280,7 +287,7 @@ public final class LocalKafka implements AutoCloseable {
     p.setProperty("controller.listener.names", "CONTROLLER");
     p.setProperty("inter.broker.listener.name", "PLAINTEXT");
     p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-    p.setProperty("log.dirs", dir.resolve("kraft-logs").toString());
+    p.setProperty("log.dirs", dir.resolve(KRAFT_LOGS).toString());
     p.setProperty("num.partitions", Integer.toString(b.partitions));
     p.setProperty("auto.create.topics.enable", "true");
     p.setProperty("default.replication.factor", "1");
@@ -558,6 +565,7 @@ public final class LocalKafka implements AutoCloseable {
         // the JVM is already shutting down; the hook is running or will find us closed
       }
     }
+    resume(); // a stopped process cannot act on SIGTERM
     terminate(process.toHandle());
     try {
       process.getOutputStream().close();
@@ -574,6 +582,116 @@ public final class LocalKafka implements AutoCloseable {
       LOG.warn("cannot clean up {}: {}", dataDir, e.toString());
     }
   }
+
+  // Faults, for tests of what the pipeline does when its broker fails. Kept apart from start and stop.
+
+  /**
+   * SIGKILLs the broker, as a crash or the kernel's OOM killer would: no clean shutdown, no flush beyond
+   * what the OS already holds. Returns once it is gone; {@link #restart()} brings it back.
+   */
+  public void kill() {
+    Process p = process;
+    p.destroyForcibly(); // SIGKILL on Unix; it also ends a stopped process
+    if (!waitForExit(p.toHandle(), Duration.ofSeconds(30))) {
+      throw new IllegalStateException("Kafka broker pid " + p.pid() + " survived SIGKILL for 30 s");
+    }
+    paused.set(false);
+    try {
+      p.getOutputStream().close();
+    } catch (IOException ignored) {
+      // the broker is gone; nothing reads the pipe
+    }
+    LOG.info("Kafka broker pid {} killed (SIGKILL)", p.pid());
+  }
+
+  /**
+   * Starts the broker again on the same ports and data dir, so topics, records and committed offsets
+   * survive and clients reconnect to the address they know. The broker must be down ({@link #kill()},
+   * or it crashed); returns once it serves again.
+   */
+  public void restart() throws IOException {
+    if (closed.get()) {
+      throw new IllegalStateException("restart() after close()");
+    }
+    if (process.isAlive()) {
+      throw new IllegalStateException("the broker still runs (pid " + process.pid() + "): kill() it first");
+    }
+    Relaunch r = relaunch;
+    List<String> cmd = r.command().command();
+    if (!cmd.contains("--cluster-id")) {
+      cmd.addAll(clusterIdArgs(dataDir));
+    }
+    // Append: the log of the run that was killed tells what happened before the restart.
+    r.command().redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
+    long t0 = System.nanoTime();
+    process = r.command().start();
+    Files.writeString(dataDir.resolve(PID_FILE), Long.toString(process.pid()) + "\n");
+    awaitServing(r.startTimeout());
+    LOG.info("Kafka broker restarted as pid {} on {}, serving after {} ms", process.pid(),
+        bootstrapServers(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+  }
+
+  /**
+   * SIGSTOPs the broker: it freezes with its sockets open, so clients connect (the kernel still accepts)
+   * but get no answers, as in a long GC pause or a stalled machine. {@link #resume()} thaws it, and
+   * {@link #close()} does so too. Java cannot send SIGSTOP itself, hence {@code kill -STOP}.
+   */
+  public void pause() {
+    signal("STOP");
+    paused.set(true);
+  }
+
+  /** SIGCONTs a {@linkplain #pause() paused} broker; does nothing if it is not paused. */
+  public void resume() {
+    if (paused.compareAndSet(true, false)) {
+      signal("CONT");
+    }
+  }
+
+  public boolean isPaused() {
+    return paused.get();
+  }
+
+  private void signal(String name) {
+    Process p = process;
+    if (!p.isAlive()) {
+      throw new IllegalStateException("Kafka broker pid " + p.pid() + " is not running");
+    }
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(p.pid()))
+          .redirectErrorStream(true).start();
+      String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + name + " " + p.pid() + " failed: " + out);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run kill -" + name, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while sending SIG" + name, e);
+    }
+    LOG.info("Kafka broker pid {} sent SIG{}", p.pid(), name);
+  }
+
+  /**
+   * The broker formats its storage on every start and refuses a data dir formatted for another cluster
+   * id, so a kept data dir must be started with the id it was formatted with.
+   */
+  static List<String> clusterIdArgs(Path dir) throws IOException {
+    Path meta = dir.resolve(KRAFT_LOGS).resolve("meta.properties");
+    if (!Files.isRegularFile(meta)) {
+      return List.of();
+    }
+    Properties p = new Properties();
+    try (InputStream in = Files.newInputStream(meta)) {
+      p.load(in);
+    }
+    String id = p.getProperty("cluster.id");
+    return id == null ? List.of() : List.of("--cluster-id", id);
+  }
+
+  /** The launch command and its start timeout, kept for {@link #restart()}. */
+  private record Relaunch(ProcessBuilder command, Duration startTimeout) {}
 
   /** The pid of a live broker started on this data dir (detached or not), from its pid file. */
   public static Optional<Long> runningPid(Path dataDir) {

@@ -12,10 +12,26 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -129,6 +145,134 @@ class LocalKafkaIT {
       kafka.close();
     }
     assertThat(dir).isDirectory(); // kept, unlike a scratch dir
+  }
+
+  @Test
+  void aKilledBrokerRestartsOnItsPortsWithItsRecordsAndOffsets() throws Exception {
+    try (LocalKafka kafka = LocalKafka.start()) {
+      String bootstrap = kafka.bootstrapServers();
+      long firstPid = kafka.pid();
+      kafka.createTopics(2, "survives");
+      try (KafkaProducer<String, String> producer = producer(bootstrap)) {
+        for (int i = 0; i < 100; i++) {
+          producer.send(new ProducerRecord<>("survives", i % 2, null, "r" + i)).get();
+        }
+      }
+      TopicPartition p0 = new TopicPartition("survives", 0);
+      try (KafkaConsumer<String, String> consumer = consumer(bootstrap, "survivor")) {
+        consumer.commitSync(Map.of(p0, new OffsetAndMetadata(17)));
+      }
+
+      kafka.kill();
+      assertThat(ProcessHandle.of(firstPid).filter(ProcessHandle::isAlive)).as("SIGKILLed").isEmpty();
+      assertThat(kafka.isAlive()).isFalse();
+      assertThat(portAccepts(bootstrap)).as("nothing listens while it is down").isFalse();
+      assertThatThrownBy(kafka::pause).isInstanceOf(IllegalStateException.class);
+
+      kafka.restart();
+      assertThat(kafka.isAlive()).isTrue();
+      assertThat(kafka.pid()).isNotEqualTo(firstPid);
+      assertThat(kafka.bootstrapServers()).isEqualTo(bootstrap);
+      assertThat(LocalKafka.runningPid(kafka.dataDir())).contains(kafka.pid());
+      assertThatThrownBy(kafka::restart).hasMessageContaining("kill() it first");
+      try (KafkaConsumer<String, String> consumer = consumer(bootstrap, "survivor")) {
+        assertThat(consumer.committed(java.util.Set.of(p0)).get(p0).offset()).isEqualTo(17);
+        consumer.assign(List.of(p0, new TopicPartition("survives", 1)));
+        consumer.seekToBeginning(consumer.assignment());
+        List<String> values = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (values.size() < 100 && System.nanoTime() < deadline) {
+          consumer.poll(Duration.ofMillis(500)).forEach(r -> values.add(r.value()));
+        }
+        assertThat(values).hasSize(100).contains("r0", "r99");
+      }
+      assertThat(Files.readString(kafka.logFile())).as("one log across both runs")
+          .containsPattern("(?s)KafkaRaftServer.*KafkaRaftServer");
+    }
+  }
+
+  @Test
+  void aKeptDataDirStartsAgainWithItsTopics(@TempDir Path tmp) throws Exception {
+    Path dir = tmp.resolve("kafka");
+    try (LocalKafka kafka = LocalKafka.builder().dataDir(dir).start()) {
+      kafka.createTopics(3, "kept");
+    }
+    try (LocalKafka again = LocalKafka.builder().dataDir(dir).start();
+        Admin admin = admin(again.bootstrapServers())) {
+      assertThat(admin.describeTopics(List.of("kept")).allTopicNames().get(30, TimeUnit.SECONDS)
+          .get("kept").partitions()).hasSize(3);
+    }
+  }
+
+  @Test
+  void aPausedBrokerAcceptsConnectionsButAnswersNothingUntilResumed() throws Exception {
+    LocalKafka kafka = LocalKafka.start();
+    try {
+      kafka.pause();
+      assertThat(kafka.isPaused()).isTrue();
+      assertThat(processState(kafka.pid())).as("/proc state of a SIGSTOPped process").isEqualTo('T');
+      assertThat(portAccepts(kafka.bootstrapServers())).as("the kernel still accepts").isTrue();
+      try (Admin admin = admin(kafka.bootstrapServers())) {
+        assertThatThrownBy(() -> admin.describeCluster().nodes().get(5, TimeUnit.SECONDS))
+            .isInstanceOf(java.util.concurrent.TimeoutException.class);
+      }
+
+      kafka.resume();
+      kafka.resume(); // not paused any more: nothing to do
+      assertThat(kafka.isPaused()).isFalse();
+      assertThat(processState(kafka.pid())).isNotEqualTo('T');
+      try (Admin admin = admin(kafka.bootstrapServers())) {
+        assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)).hasSize(1);
+      }
+
+      // close() thaws a paused broker, so it shuts down on SIGTERM instead of waiting for the kill
+      kafka.pause();
+      long pid = kafka.pid();
+      long t0 = System.nanoTime();
+      kafka.close();
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(14));
+      assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty();
+    } finally {
+      kafka.close();
+    }
+  }
+
+  private static KafkaProducer<String, String> producer(String bootstrap) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+  }
+
+  private static KafkaConsumer<String, String> consumer(String bootstrap, String group) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    return new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+  }
+
+  private static Admin admin(String bootstrap) {
+    return Admin.create(Map.<String, Object>of(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000,
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
+  }
+
+  private static boolean portAccepts(String bootstrap) {
+    int port = Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1));
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2_000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The state letter in /proc/PID/stat: R, S, T (stopped), ... */
+  private static char processState(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+    return stat.charAt(stat.lastIndexOf(')') + 2);
   }
 
   private static List<Path> scratchDirs(String tmp) throws IOException {
