@@ -40,6 +40,15 @@ public interface KafkaReadOptions extends PipelineOptions {
   void setMaxReadSeconds(int value);
 
   @Description(
+      "Stop after this many records (a bounded run: the pipeline ends by itself, as a batch job on "
+          + "runners that run bounded input in batch mode); 0 reads forever. KafkaIO splits the count "
+          + "evenly over the partitions, so use it only on evenly filled topics (benchmarks, replays).")
+  @Default.Long(0)
+  long getMaxReadRecords();
+
+  void setMaxReadRecords(long value);
+
+  @Description(
       "Extra Kafka client settings, key=value, repeatable or comma-separated (alias --kafka; e.g. "
           + "security.protocol=SASL_SSL); they win over kafkaPropertiesFile. Secret values (passwords, "
           + "sasl.jaas.config, keys) are refused here because KafkaIO copies every setting into display "

@@ -315,6 +315,9 @@ final class ToolCommands {
         "  counts   CountWindows with 30 s batches alone vs with the 6 h / 30 s sliding window",
         "  matcher  the catalog matcher vs the original's contains-loop at 6 to 100 000 names",
         "  parse    tweet parsing vs a plain Jackson streaming pass over the same bytes",
+        "  e2e      end to end through a local broker: linkwatch on Flink, Spark and the DirectRunner",
+        "           vs the limit (same rules, plain consumer/producer loop) and the original's loop",
+        "  memory   embedded Flink at a steady rate for --minutes, heap after full GC sampled",
         "Extra --name=value flags go to the runner (default: embedded Flink via ./linkwatch)."
       },
       mixinStandardHelpOptions = true)
@@ -334,10 +337,37 @@ final class ToolCommands {
     @Option(names = "--span-minutes", description = "Event time the events cover (default 30 min, quick 10).")
     Integer spanMinutes;
 
+    @Option(names = "--tweets", description = "e2e: tweets preloaded (default 1000000, quick 100000).")
+    Long tweets;
+
+    @Option(names = "--contestants", split = ",", description = "e2e: who runs (default flink,spark,direct,limit,original; quick flink,limit). Also flink-noreuse.")
+    List<String> contestants;
+
+    @Option(names = "--catalog-names", defaultValue = "100000", description = "e2e: catalog size, real names scaled up (default ${DEFAULT-VALUE}).")
+    int catalogNames;
+
+    @Option(names = "--original-records", description = "e2e: records the original's loop processes (default 5000, quick 2000; it runs at hundreds per second at 100 000 names).")
+    Long originalRecords;
+
+    @Option(names = "--child-heap", defaultValue = "1g", description = "e2e: -Xmx and -Xms of each contestant's JVM (default ${DEFAULT-VALUE}).")
+    String childHeap;
+
+    @Option(names = "--minutes", description = "memory: minutes at a steady rate (default 10, quick 1).")
+    Integer minutes;
+
+    @Option(names = "--rate", defaultValue = "5000", description = "memory: tweets per second (default ${DEFAULT-VALUE}).")
+    int rate;
+
+    @Option(names = "--json", description = "e2e/memory: where the JSON result goes (default bench-results/<section>.json).")
+    java.nio.file.Path json;
+
     @picocli.CommandLine.Unmatched List<String> runnerArgs = new java.util.ArrayList<>();
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
+      if (section.equals("e2e") || section.equals("memory")) {
+        return endToEnd(section.equals("memory"));
+      }
       if (section.equals("matcher")) {
         return matcher();
       }
@@ -349,7 +379,7 @@ final class ToolCommands {
         return Main.EXIT_OK;
       }
       if (!section.equals("counts")) {
-        throw new ConfigException("bench: unknown section '" + section + "' (known: counts, matcher, parse)");
+        throw new ConfigException("bench: unknown section '" + section + "' (known: counts, matcher, parse, e2e, memory)");
       }
       long n = events != null ? events : quick ? 300_000 : 2_000_000;
       int r = runs != null ? runs : 3;
@@ -380,6 +410,55 @@ final class ToolCommands {
           "| 30 s batches + 6 h window sliding every 30 s | %.0f | %.2f |%n",
           result.slidingNanosPerEvent(), result.ratio());
       return Main.EXIT_OK;
+    }
+
+    private int endToEnd(boolean memory) throws Exception {
+      long n = tweets != null ? tweets : memory ? 1_000 : quick ? 100_000 : 1_000_000;
+      int r = memory ? 0 : runs != null ? runs : quick ? 1 : 3;
+      List<String> who =
+          contestants != null && !contestants.isEmpty()
+              ? contestants
+              : quick ? List.of("flink", "limit") : List.of("flink", "spark", "direct", "limit", "original");
+      int mins = !memory ? 0 : minutes != null ? minutes : quick ? 1 : 10;
+      if (n < 100 || (!memory && r < 1) || (memory && (mins < 1 || rate < 1)) || catalogNames < 6) {
+        throw new ConfigException("bench e2e: --tweets must be at least 100, --runs and --minutes at least 1, --catalog-names at least 6");
+      }
+      // Pipeline flags for the Flink contestant: the launcher adds --runner, which the bench sets itself.
+      List<String> flinkArgs = runnerArgs.stream().filter(a -> !a.startsWith("--runner=")).toList();
+      java.nio.file.Path project = java.nio.file.Path.of(System.getProperty("linkwatch.home", ".")).toAbsolutePath();
+      java.nio.file.Path work = java.nio.file.Files.createTempDirectory("linkwatch-bench-");
+      var config =
+          new dev.linkwatch.pipeline.bench.EndToEndBench.Config(
+              n, r, who, catalogNames, originalRecords != null ? originalRecords : quick ? 2_000 : 5_000,
+              childHeap, flinkArgs, project, work, 2017, mins, rate);
+      var bench = new dev.linkwatch.pipeline.bench.EndToEndBench(config, System.out);
+      System.out.printf(
+          memory
+              ? "bench memory: %d tweets preloaded, then %4$d min at %5$d tweets/s, catalog of %3$d names%n"
+              : "bench e2e: %d full-size v1.1 tweets, %d round(s), catalog of %d names, 30 s batches + 6 h window%n",
+          n, r, catalogNames, mins, rate);
+      System.out.println("  machine: " + dev.linkwatch.pipeline.bench.EndToEndBench.machine() + ", load average " + loadAverage());
+      var result = bench.run();
+      java.nio.file.Path out = json != null ? json : java.nio.file.Path.of("bench-results", section + ".json");
+      dev.linkwatch.pipeline.bench.EndToEndBench.writeJson(result, out);
+      System.out.println();
+      if (memory) {
+        long max = result.memorySamples().stream().mapToLong(s -> s[1]).max().orElse(0);
+        System.out.printf(
+            "memory: %d samples, max heap after full GC %.0f MB, trend %+.1f MB per minute%n",
+            result.memorySamples().size(), max / 1e6,
+            dev.linkwatch.pipeline.bench.EndToEndBench.slopePerMinute(result.memorySamples()) / 1e6);
+      } else {
+        dev.linkwatch.pipeline.bench.EndToEndBench.printTable(result, System.out);
+      }
+      System.out.println();
+      System.out.println("JSON: " + out + "  (children's logs: " + work + ")");
+      return Main.EXIT_OK;
+    }
+
+    private static String loadAverage() {
+      var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+      return String.format("%.2f", os.getSystemLoadAverage());
     }
 
     private int matcher() {

@@ -44,9 +44,92 @@ public final class Catalog implements Serializable {
   private static final String RESOURCE = "original-filters.json";
 
   private final List<CatalogEntry> entries;
+  /** {@link #writeReplace}'s encoding, made once: entries never change. */
+  private transient volatile byte[] compact;
 
   private Catalog(List<CatalogEntry> entries) {
     this.entries = List.copyOf(entries);
+  }
+
+  /**
+   * Serialised as one compact block, encoded once per catalog. Runners serialise a DoFn many times
+   * while they translate a pipeline (Beam's Flink runner once per override check and per ParDo), and
+   * Java's default form of 100 000 entries, one object graph of records and lists, costs about a
+   * second each time; the block costs a copy.
+   */
+  private Object writeReplace() {
+    byte[] bytes = compact;
+    if (bytes == null) {
+      bytes = encode(entries);
+      compact = bytes;
+    }
+    return new Compact(bytes);
+  }
+
+  private static byte[] encode(List<CatalogEntry> entries) {
+    java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream(entries.size() * 32);
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(buffer)) {
+      out.writeInt(entries.size());
+      for (CatalogEntry e : entries) {
+        out.writeByte(e.tag().ordinal());
+        writeText(out, e.value());
+        out.writeInt(e.variants().size());
+        for (String v : e.variants()) {
+          writeText(out, v);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return buffer.toByteArray();
+  }
+
+  private static void writeText(java.io.DataOutputStream out, String s) throws IOException {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    out.writeInt(b.length);
+    out.write(b);
+  }
+
+  private static String readText(java.io.DataInputStream in) throws IOException {
+    byte[] b = new byte[in.readInt()];
+    in.readFully(b);
+    return new String(b, StandardCharsets.UTF_8);
+  }
+
+  /** The serial form of a catalog: its entries, already deduplicated, as {@link #encode} wrote them. */
+  private static final class Compact implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final byte[] bytes;
+
+    Compact(byte[] bytes) {
+      this.bytes = bytes;
+    }
+
+    private Object readResolve() throws java.io.ObjectStreamException {
+      try (java.io.DataInputStream in =
+          new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
+        int n = in.readInt();
+        List<CatalogEntry> entries = new ArrayList<>(n);
+        Tag[] tags = Tag.values();
+        for (int i = 0; i < n; i++) {
+          Tag tag = tags[in.readByte()];
+          String value = readText(in);
+          int m = in.readInt();
+          List<String> variants = new ArrayList<>(m);
+          for (int j = 0; j < m; j++) {
+            variants.add(readText(in));
+          }
+          entries.add(new CatalogEntry(tag, value, variants));
+        }
+        Catalog catalog = new Catalog(entries);
+        catalog.compact = bytes;
+        return catalog;
+      } catch (IOException e) {
+        java.io.InvalidObjectException bad = new java.io.InvalidObjectException("corrupt catalog block");
+        bad.initCause(e);
+        throw bad;
+      }
+    }
   }
 
   public static Catalog of(List<CatalogEntry> entries) {

@@ -39,6 +39,11 @@ public final class EventTimes {
     if (value == null || value.length == 0) {
       return OptionalLong.empty();
     }
+    // The stream puts timestamp_ms last: look there before scanning kilobytes of user and entities.
+    OptionalLong last = lastMemberTimestampMs(value);
+    if (last.isPresent()) {
+      return last;
+    }
     OptionalLong fast = scanTimestampMs(value);
     if (fast.isPresent()) {
       return fast;
@@ -75,6 +80,58 @@ public final class EventTimes {
       }
     }
     return OptionalLong.empty();
+  }
+
+  private static final byte[] TIMESTAMP_MS_KEY = TIMESTAMP_MS;
+
+  /**
+   * {@code ,"timestamp_ms":"1484181382000"}} as the very end of the record. The closing brace that ends
+   * the record closes the root object, so a member right before it is a top-level member; escaped
+   * look-alikes inside strings fail the quote and separator checks and fall through to the scan.
+   */
+  static OptionalLong lastMemberTimestampMs(byte[] v) {
+    int i = skipBlanksBack(v, v.length - 1);
+    if (i < 0 || v[i] != '}') {
+      return OptionalLong.empty();
+    }
+    i = skipBlanksBack(v, i - 1);
+    boolean quoted = i >= 0 && v[i] == '"';
+    if (quoted) {
+      i--;
+    }
+    int end = i;
+    while (i >= 0 && v[i] >= '0' && v[i] <= '9') {
+      i--;
+    }
+    int digits = end - i;
+    if (digits < 10 || digits > 14 || (quoted && (i < 0 || v[i--] != '"'))) {
+      return OptionalLong.empty();
+    }
+    int firstDigit = quoted ? i + 2 : i + 1;
+    i = skipBlanksBack(v, i);
+    if (i < 0 || v[i] != ':') {
+      return OptionalLong.empty();
+    }
+    i = skipBlanksBack(v, i - 1) - TIMESTAMP_MS_KEY.length + 1;
+    if (i < 1 || !startsWith(v, i, TIMESTAMP_MS_KEY)) {
+      return OptionalLong.empty();
+    }
+    int before = skipBlanksBack(v, i - 1);
+    if (before < 0 || (v[before] != ',' && v[before] != '{')) {
+      return OptionalLong.empty();
+    }
+    long n = 0;
+    for (int d = firstDigit; d < firstDigit + digits; d++) {
+      n = n * 10 + (v[d] - '0');
+    }
+    return OptionalLong.of(n);
+  }
+
+  private static int skipBlanksBack(byte[] v, int i) {
+    while (i >= 0 && (v[i] == ' ' || v[i] == '\n' || v[i] == '\r' || v[i] == '\t')) {
+      i--;
+    }
+    return i;
   }
 
   private static OptionalLong digitsAfterColon(byte[] v, int i) {

@@ -88,7 +88,7 @@ public final class ClassifyUrls extends PTransform<PCollection<TweetRecord>, PCo
   }
 
   /** The rules on one tweet, given the resolved URLs; plain logic shared by both paths of the DoFn. */
-  static JudgedTweet judge(
+  public static JudgedTweet judge(
       TweetRecord record, List<Resolution> resolutions, DomainList whitelist, DomainList blacklist) {
     Tweet tweet = record.tweet();
     List<Link> links = new ArrayList<>(resolutions.size());
@@ -126,7 +126,7 @@ public final class ClassifyUrls extends PTransform<PCollection<TweetRecord>, PCo
   }
 
   /** Rules 1 and 2, which need no URL lookup; null when the tweet passes them. */
-  static Verdict earlyVerdict(Tweet tweet) {
+  public static Verdict earlyVerdict(Tweet tweet) {
     if (tweet.retweet()) {
       return Verdict.unmatched(Verdict.RETWEET, "retweet");
     }

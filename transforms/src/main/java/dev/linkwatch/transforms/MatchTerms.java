@@ -69,7 +69,7 @@ public final class MatchTerms extends PTransform<PCollection<JudgedTweet>, PColl
   }
 
   /** The matching rule on one tweet; plain logic so tests can call it without a pipeline. */
-  static JudgedTweet judge(JudgedTweet tweet, TermMatcher matcher, int minMatches) {
+  public static JudgedTweet judge(JudgedTweet tweet, TermMatcher matcher, int minMatches) {
     MatchResult result = matcher.match(tweet.record().tweet().text());
     int matches = Math.min(result.spanCount(), result.distinctEntries());
     Verdict verdict =

@@ -173,4 +173,32 @@ class CatalogTest {
       assertThat(in.readObject()).isEqualTo(c);
     }
   }
+
+  @Test
+  void largeCatalogSurvivesSerialisationWithOrderVariantsAndUnicode() throws Exception {
+    List<CatalogEntry> entries = new java.util.ArrayList<>();
+    for (int i = 0; i < 5_000; i++) {
+      entries.add(
+          new CatalogEntry(
+              Tag.values()[i % 3], "Beyonc\u00e9 \u5c11\u5973\u6642\u4ee3 " + i, List.of("alt " + i, "B" + i + "!")));
+    }
+    Catalog c = Catalog.of(entries);
+    byte[] once = serialise(c);
+    Catalog back;
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(once))) {
+      back = (Catalog) in.readObject();
+    }
+    assertThat(back).isEqualTo(c);
+    assertThat(back.entries()).containsExactlyElementsOf(c.entries());
+    // A decoded catalog writes the same block again, and can itself be decoded.
+    assertThat(serialise(back)).isEqualTo(once);
+  }
+
+  private static byte[] serialise(Object o) throws Exception {
+    ByteArrayOutputStream bos = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bos)) {
+      out.writeObject(o);
+    }
+    return bos.toByteArray();
+  }
 }

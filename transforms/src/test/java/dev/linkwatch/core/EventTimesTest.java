@@ -48,4 +48,20 @@ class EventTimesTest {
     assertThat(of("{\"created_at\":\"yesterday\"}")).isEmpty();
     assertThat(EventTimes.of(new byte[0])).isEmpty();
   }
+
+  @Test
+  void aStampAtTheEndIsReadFromTheEndOnlyWhenItIsTopLevel() {
+    assertThat(EventTimes.lastMemberTimestampMs(bytes("{\"a\":{\"b\":1},\"timestamp_ms\":\"1484181382000\"}\n")))
+        .hasValue(1484181382000L);
+    assertThat(EventTimes.lastMemberTimestampMs(bytes("{\"timestamp_ms\" : 1484181382001 }"))).hasValue(1484181382001L);
+    // Nested, quoted inside a string, or too short: not from the end (the full scan decides).
+    assertThat(EventTimes.lastMemberTimestampMs(bytes("{\"delete\":{\"timestamp_ms\":\"1484181382000\"}}"))).isEmpty();
+    assertThat(EventTimes.lastMemberTimestampMs(bytes("{\"t\":\"x\\\"timestamp_ms\\\":\\\"1484181382000\\\"\"}"))).isEmpty();
+    assertThat(EventTimes.lastMemberTimestampMs(bytes("{\"t\":\"x\",\"xtimestamp_ms\":\"1484181382000\"}"))).isEmpty();
+    assertThat(EventTimes.lastMemberTimestampMs(bytes("{\"timestamp_ms\":\"123\"}"))).isEmpty();
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
 }

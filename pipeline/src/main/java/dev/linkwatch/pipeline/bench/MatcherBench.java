@@ -73,6 +73,17 @@ public final class MatcherBench {
 
   /** The catalog cut to, or scaled up to, {@code names} entries. */
   Catalog sized(int names) {
+    return scaled(base, names);
+  }
+
+  /** The original's filters and the shipped Chinook catalog, the base every benchmark scales. */
+  public static Catalog baseCatalog() {
+    return dev.linkwatch.pipeline.Settings.builtin("builtin:original")
+        .merge(dev.linkwatch.pipeline.Settings.builtin("builtin:chinook"));
+  }
+
+  /** {@code base} cut to, or scaled up to, {@code names} entries (numbered copies of real names). */
+  public static Catalog scaled(Catalog base, int names) {
     List<CatalogEntry> entries = base.entries();
     List<CatalogEntry> out = new ArrayList<>(names);
     for (int i = 0; out.size() < names; i++) {

@@ -78,6 +78,8 @@ public final class TweetGenerator {
   private final double brokenShare;
   private final Format format;
   private final List<String[]> catalogPairs;
+  private final boolean fullObjects;
+  private boolean quoting;
   private long sequence;
   private long clock;
 
@@ -91,6 +93,23 @@ public final class TweetGenerator {
    */
   public TweetGenerator(
       long seed, double brokenShare, Instant start, Format format, List<String[]> catalogPairs) {
+    this(seed, brokenShare, start, format, catalogPairs, false);
+  }
+
+  /**
+   * @param fullObjects v1.1 statuses as the stream really sends them: the whole user object, every
+   *     status field, hashtags and mentions with indices, often a photo and a place; 3 to 6 KB each
+   *     (retweets carry a second full status, so they are the largest). The rules read the same
+   *     fields either way; the size is what a benchmark of realistic traffic needs.
+   */
+  public TweetGenerator(
+      long seed,
+      double brokenShare,
+      Instant start,
+      Format format,
+      List<String[]> catalogPairs,
+      boolean fullObjects) {
+    this.fullObjects = fullObjects && format == Format.V1;
     this.random = new SplittableRandom(seed);
     this.brokenShare = brokenShare;
     this.clock = start.toEpochMilli();
@@ -226,7 +245,7 @@ public final class TweetGenerator {
         writeStatus(g, text.substring(text.indexOf(':') + 2), url, sequence - 1000);
         g.writeEndObject();
       }
-      g.writeEndObject();
+      endTopLevel(g);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -249,7 +268,7 @@ public final class TweetGenerator {
       g.writeEndArray();
       g.writeEndObject();
       g.writeEndObject();
-      g.writeEndObject();
+      endTopLevel(g);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -259,12 +278,15 @@ public final class TweetGenerator {
   private byte[] quote(String text, String url, String quotedUrl) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(3072);
     try (JsonGenerator g = JSON.createGenerator(out)) {
+      quoting = true; // a full status writes the flag among its own fields
       writeStatus(g, text, url, sequence);
-      g.writeBooleanField("is_quote_status", true);
+      if (!fullObjects) {
+        g.writeBooleanField("is_quote_status", true);
+      }
       g.writeFieldName("quoted_status");
       writeStatus(g, "check this out https://t.co/" + shortCode(), quotedUrl, sequence - 500);
       g.writeEndObject();
-      g.writeEndObject();
+      endTopLevel(g);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -335,6 +357,10 @@ public final class TweetGenerator {
     g.writeStringField("text", text);
     g.writeStringField("source", "<a href=\"http://twitter.com\" rel=\"nofollow\">Twitter Web Client</a>");
     g.writeBooleanField("truncated", truncated);
+    if (fullObjects) {
+      writeFullStatus(g, text, url);
+      return;
+    }
     g.writeObjectFieldStart("user");
     g.writeNumberField("id", 1000 + random.nextInt(5000));
     g.writeStringField("screen_name", "user" + random.nextInt(5000));
@@ -355,6 +381,227 @@ public final class TweetGenerator {
     g.writeStringField("lang", "en");
     g.writeStringField("timestamp_ms", Long.toString(clock));
   }
+
+  /** The rest of a full v1.1 status, as the stream sends it; leaves the object open like writeStatus. */
+  private void writeFullStatus(JsonGenerator g, String text, String url) throws IOException {
+    boolean reply = random.nextInt(5) == 0;
+    g.writeNullField("in_reply_to_status_id");
+    writeNullOr(g, "in_reply_to_status_id_str", reply ? Long.toString(790_000_000_000_000_000L + random.nextInt(1 << 30)) : null);
+    g.writeNullField("in_reply_to_user_id");
+    writeNullOr(g, "in_reply_to_user_id_str", reply ? Integer.toString(random.nextInt(1 << 30)) : null);
+    writeNullOr(g, "in_reply_to_screen_name", reply ? "user" + random.nextInt(100_000) : null);
+    writeFullUser(g);
+    g.writeNullField("geo");
+    g.writeNullField("coordinates");
+    if (random.nextInt(4) == 0) {
+      writePlace(g);
+    } else {
+      g.writeNullField("place");
+    }
+    g.writeNullField("contributors");
+    g.writeBooleanField("is_quote_status", quoting);
+    quoting = false;
+    g.writeNumberField("quote_count", random.nextInt(20));
+    g.writeNumberField("reply_count", random.nextInt(50));
+    g.writeNumberField("retweet_count", random.nextInt(500));
+    g.writeNumberField("favorite_count", random.nextInt(2000));
+    boolean photo = random.nextBoolean();
+    String mediaUrl = "https://t.co/" + shortCode();
+    long mediaId = 810_000_000_000_000_000L + random.nextInt(1 << 30);
+    g.writeObjectFieldStart("entities");
+    g.writeArrayFieldStart("hashtags");
+    for (String tag : List.of("music", "newmusic", "nowplaying").subList(0, random.nextInt(4))) {
+      g.writeStartObject();
+      g.writeStringField("text", tag);
+      writeIndices(g, 0, tag.length() + 1);
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeArrayFieldStart("urls");
+    if (url != null) {
+      g.writeStartObject();
+      g.writeStringField("url", "https://t.co/" + shortCode());
+      g.writeStringField("expanded_url", url);
+      g.writeStringField("display_url", url.replaceFirst("^https?://", ""));
+      writeIndices(g, Math.max(0, text.length() - 23), text.length());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeArrayFieldStart("user_mentions");
+    for (int i = random.nextInt(3); i > 0; i--) {
+      g.writeStartObject();
+      g.writeStringField("screen_name", "user" + random.nextInt(100_000));
+      g.writeStringField("name", "Someone " + random.nextInt(100_000));
+      int uid = random.nextInt(1 << 30);
+      g.writeNumberField("id", uid);
+      g.writeStringField("id_str", Integer.toString(uid));
+      writeIndices(g, 0, 12);
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeArrayFieldStart("symbols");
+    g.writeEndArray();
+    if (photo) {
+      g.writeArrayFieldStart("media");
+      writeMedia(g, mediaId, mediaUrl, text.length());
+      g.writeEndArray();
+    }
+    g.writeEndObject();
+    if (photo) {
+      g.writeObjectFieldStart("extended_entities");
+      g.writeArrayFieldStart("media");
+      writeMedia(g, mediaId, mediaUrl, text.length());
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+    g.writeBooleanField("favorited", false);
+    g.writeBooleanField("retweeted", false);
+    if (url != null) {
+      g.writeBooleanField("possibly_sensitive", false);
+    }
+    g.writeStringField("filter_level", "low");
+    g.writeStringField("lang", "en");
+  }
+
+  /**
+   * Closes a record's root object. A full status ends with {@code timestamp_ms}, as the stream sends
+   * it (after any retweeted, quoted or extended part; nested statuses have none).
+   */
+  private void endTopLevel(JsonGenerator g) throws IOException {
+    if (fullObjects) {
+      g.writeStringField("timestamp_ms", Long.toString(clock));
+    }
+    g.writeEndObject();
+  }
+
+  private void writeFullUser(JsonGenerator g) throws IOException {
+    int uid = 1000 + random.nextInt(1 << 30);
+    String screen = "user" + random.nextInt(100_000);
+    String image = Long.toString(700_000_000_000_000_000L + random.nextInt(1 << 30)) + "/" + shortCode();
+    g.writeObjectFieldStart("user");
+    g.writeNumberField("id", uid);
+    g.writeStringField("id_str", Integer.toString(uid));
+    g.writeStringField("name", "Music Fan " + random.nextInt(100_000));
+    g.writeStringField("screen_name", screen);
+    g.writeStringField("location", pick(List.of("", "London, England", "Lagos, Nigeria", "Los Angeles, CA", "Manila")));
+    g.writeStringField("url", random.nextBoolean() ? null : "http://" + screen + ".example.com");
+    StringBuilder description = new StringBuilder();
+    for (int i = 2 + random.nextInt(12); i > 0; i--) {
+      description.append(pick(BIO_WORDS)).append(' ');
+    }
+    g.writeStringField("description", description.toString().strip());
+    g.writeStringField("translator_type", "none");
+    g.writeBooleanField("protected", false);
+    g.writeBooleanField("verified", random.nextInt(50) == 0);
+    g.writeNumberField("followers_count", random.nextInt(20000));
+    g.writeNumberField("friends_count", random.nextInt(5000));
+    g.writeNumberField("listed_count", random.nextInt(100));
+    g.writeNumberField("favourites_count", random.nextInt(50000));
+    g.writeNumberField("statuses_count", random.nextInt(200000));
+    g.writeStringField("created_at", CREATED_AT.format(Instant.ofEpochMilli(clock - random.nextLong(1L << 38))));
+    g.writeNullField("utc_offset");
+    g.writeNullField("time_zone");
+    g.writeBooleanField("geo_enabled", random.nextBoolean());
+    g.writeStringField("lang", "en");
+    g.writeBooleanField("contributors_enabled", false);
+    g.writeBooleanField("is_translator", false);
+    g.writeStringField("profile_background_color", "C0DEED");
+    g.writeStringField("profile_background_image_url", "http://abs.twimg.com/images/themes/theme1/bg.png");
+    g.writeStringField("profile_background_image_url_https", "https://abs.twimg.com/images/themes/theme1/bg.png");
+    g.writeBooleanField("profile_background_tile", false);
+    g.writeStringField("profile_link_color", "1DA1F2");
+    g.writeStringField("profile_sidebar_border_color", "C0DEED");
+    g.writeStringField("profile_sidebar_fill_color", "DDEEF6");
+    g.writeStringField("profile_text_color", "333333");
+    g.writeBooleanField("profile_use_background_image", true);
+    g.writeStringField("profile_image_url", "http://pbs.twimg.com/profile_images/" + image + "_normal.jpg");
+    g.writeStringField("profile_image_url_https", "https://pbs.twimg.com/profile_images/" + image + "_normal.jpg");
+    g.writeStringField("profile_banner_url", "https://pbs.twimg.com/profile_banners/" + uid + "/" + (1_400_000_000 + random.nextInt(100_000_000)));
+    g.writeBooleanField("default_profile", random.nextBoolean());
+    g.writeBooleanField("default_profile_image", false);
+    g.writeNullField("following");
+    g.writeNullField("follow_request_sent");
+    g.writeNullField("notifications");
+    g.writeEndObject();
+  }
+
+  private void writeMedia(JsonGenerator g, long id, String url, int at) throws IOException {
+    String key = shortCode() + shortCode().substring(0, 5);
+    g.writeStartObject();
+    g.writeNumberField("id", id);
+    g.writeStringField("id_str", Long.toString(id));
+    writeIndices(g, at, at + 23);
+    g.writeStringField("media_url", "http://pbs.twimg.com/media/" + key + ".jpg");
+    g.writeStringField("media_url_https", "https://pbs.twimg.com/media/" + key + ".jpg");
+    g.writeStringField("url", url);
+    g.writeStringField("display_url", "pic.twitter.com/" + url.substring(url.length() - 10));
+    g.writeStringField("expanded_url", "https://twitter.com/user/status/" + id + "/photo/1");
+    g.writeStringField("type", "photo");
+    g.writeObjectFieldStart("sizes");
+    for (String[] size : MEDIA_SIZES) {
+      g.writeObjectFieldStart(size[0]);
+      g.writeNumberField("w", Integer.parseInt(size[1]));
+      g.writeNumberField("h", Integer.parseInt(size[2]));
+      g.writeStringField("resize", size[0].equals("thumb") ? "crop" : "fit");
+      g.writeEndObject();
+    }
+    g.writeEndObject();
+    g.writeEndObject();
+  }
+
+  private void writePlace(JsonGenerator g) throws IOException {
+    g.writeObjectFieldStart("place");
+    g.writeStringField("id", Long.toHexString(random.nextLong()));
+    g.writeStringField("url", "https://api.twitter.com/1.1/geo/id/" + Long.toHexString(random.nextLong()) + ".json");
+    g.writeStringField("place_type", "city");
+    g.writeStringField("name", "Manchester");
+    g.writeStringField("full_name", "Manchester, England");
+    g.writeStringField("country_code", "GB");
+    g.writeStringField("country", "United Kingdom");
+    g.writeObjectFieldStart("bounding_box");
+    g.writeStringField("type", "Polygon");
+    g.writeArrayFieldStart("coordinates");
+    g.writeStartArray();
+    for (double[] c : new double[][] {{-2.319934, 53.343623}, {-2.319934, 53.570282}, {-2.147026, 53.570282}, {-2.147026, 53.343623}}) {
+      g.writeStartArray();
+      g.writeNumber(c[0]);
+      g.writeNumber(c[1]);
+      g.writeEndArray();
+    }
+    g.writeEndArray();
+    g.writeEndArray();
+    g.writeEndObject();
+    g.writeObjectFieldStart("attributes");
+    g.writeEndObject();
+    g.writeEndObject();
+  }
+
+  private static void writeIndices(JsonGenerator g, int start, int end) throws IOException {
+    g.writeArrayFieldStart("indices");
+    g.writeNumber(start);
+    g.writeNumber(end);
+    g.writeEndArray();
+  }
+
+  private static void writeNullOr(JsonGenerator g, String field, String value) throws IOException {
+    if (value == null) {
+      g.writeNullField(field);
+    } else {
+      g.writeStringField(field, value);
+    }
+  }
+
+  private static final List<String[]> MEDIA_SIZES =
+      List.of(
+          new String[] {"thumb", "150", "150"},
+          new String[] {"medium", "1200", "800"},
+          new String[] {"small", "680", "453"},
+          new String[] {"large", "2048", "1365"});
+  private static final List<String> BIO_WORDS =
+      List.of(
+          "music", "lover", "DJ", "producer", "\uD83C\uDFB5", "free", "downloads", "mixtapes", "follow",
+          "for", "daily", "new", "releases", "London", "Lagos", "\u2728", "singer", "songwriter", "fan",
+          "account", "#TeamLittleMix", "\u2764\uFE0F", "links", "below", "booking:", "mgmt@example.com");
 
   private byte[] notice() {
     if (format == Format.V2) {
