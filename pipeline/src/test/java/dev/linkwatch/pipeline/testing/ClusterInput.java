@@ -1,0 +1,50 @@
+package dev.linkwatch.pipeline.testing;
+
+import dev.linkwatch.pipeline.demo.TweetGenerator;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Generated tweets written alike to several topics, record for record into the same partition, so
+ * every copy has the same offsets and two runs over two copies can be compared by input coordinates.
+ */
+public final class ClusterInput {
+  private ClusterInput() {}
+
+  /** Writes {@code count} generated tweets (3 % broken) round-robin over {@code partitions} of every topic. */
+  public static void produce(String bootstrap, int count, int partitions, long seed, String... topics)
+      throws Exception {
+    TweetGenerator generator = new TweetGenerator(seed, 0.03, Instant.parse("2017-01-12T00:00:00Z"));
+    try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(bootstrap)) {
+      List<Future<?>> sent = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        byte[] value = generator.next().value();
+        for (String topic : topics) {
+          sent.add(producer.send(new ProducerRecord<>(topic, i % partitions, null, value)));
+        }
+      }
+      for (Future<?> f : sent) {
+        f.get();
+      }
+    }
+  }
+
+  /** The pipeline arguments that read {@code in} (bounded, {@code maxReadSeconds}) and write {@code in.*}. */
+  public static List<String> pipelineArgs(String bootstrap, String in, int maxReadSeconds) {
+    return List.of(
+        "--bootstrapServers=" + bootstrap,
+        "--inputTopic=" + in,
+        "--matchedTopic=" + in + ".matched",
+        "--unmatchedTopic=" + in + ".unmatched",
+        "--errorsTopic=" + in + ".errors",
+        "--countsTopic=" + in + ".counts",
+        "--consumerGroup=" + in,
+        "--unshorten=false",
+        "--printCounts=false",
+        "--maxReadSeconds=" + maxReadSeconds);
+  }
+}
