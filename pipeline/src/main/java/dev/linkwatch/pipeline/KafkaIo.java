@@ -170,12 +170,32 @@ public final class KafkaIo {
             Channel.UNMATCHED, options.getUnmatchedTopic(),
             Channel.ERRORS, options.getErrorsTopic(),
             Channel.COUNTS, options.getCountsTopic());
-    return channel -> writeRecords(bootstrap, topics.get(channel), producer);
+    boolean eos = options.getExactlyOnce();
+    String group = options.getConsumerGroup();
+    return channel ->
+        writeRecords(bootstrap, topics.get(channel), producer, eos ? group + ".eos." + topics.get(channel) : null);
   }
 
   public static PTransform<PCollection<OutputRecord>, PDone> writeRecords(
       String bootstrapServers, String topic, Map<String, Object> producerConfig) {
+    return writeRecords(bootstrapServers, topic, producerConfig, null);
+  }
+
+  /**
+   * As above; with an {@code eosSinkGroup} the records go through KafkaIO's exactly-once sink
+   * (Kafka transactions, one shard), which keeps its progress under that group id: a restarted job
+   * must use the same one.
+   */
+  public static PTransform<PCollection<OutputRecord>, PDone> writeRecords(
+      String bootstrapServers, String topic, Map<String, Object> producerConfig, String eosSinkGroup) {
     Map<String, Object> config = new HashMap<>(producerConfig);
+    KafkaIO.WriteRecords<byte[], byte[]> write =
+        KafkaIO.<byte[], byte[]>writeRecords()
+            .withBootstrapServers(bootstrapServers)
+            .withTopic(topic)
+            .withKeySerializer(ByteArraySerializer.class)
+            .withValueSerializer(ByteArraySerializer.class)
+            .withProducerConfigUpdates(config);
     return new PTransform<>("WriteKafka") {
       @Override
       public PDone expand(PCollection<OutputRecord> input) {
@@ -188,14 +208,7 @@ public final class KafkaIo {
                 // Keys are often null (tweets arrive unkeyed), and Flink copies through coders.
                 ProducerRecordCoder.of(
                     NullableCoder.of(ByteArrayCoder.of()), NullableCoder.of(ByteArrayCoder.of())))
-            .apply(
-                "Produce",
-                KafkaIO.<byte[], byte[]>writeRecords()
-                    .withBootstrapServers(bootstrapServers)
-                    .withTopic(topic)
-                    .withKeySerializer(ByteArraySerializer.class)
-                    .withValueSerializer(ByteArraySerializer.class)
-                    .withProducerConfigUpdates(config));
+            .apply("Produce", eosSinkGroup == null ? write : write.withEOS(1, eosSinkGroup));
       }
     };
   }

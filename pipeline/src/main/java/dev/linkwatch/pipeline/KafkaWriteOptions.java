@@ -29,4 +29,15 @@ public interface KafkaWriteOptions extends PipelineOptions {
   int getMaxRecordBytes();
 
   void setMaxRecordBytes(int value);
+
+  @Description(
+      "EXPERIMENTAL, not verified: write the output topics through Kafka transactions (KafkaIO's "
+          + "exactly-once sink), so read_committed consumers see each record once across restarts. "
+          + "Needs Flink with checkpointing (--checkpointDir); output is visible only after a checkpoint "
+          + "completes. On Beam 2.70 that sink drops the linkwatch.source.* headers and commits one "
+          + "transaction per record; a restarted job must keep its --consumerGroup.")
+  @Default.Boolean(false)
+  boolean getExactlyOnce();
+
+  void setExactlyOnce(boolean value);
 }

@@ -1,0 +1,137 @@
+package dev.linkwatch.runners.flink;
+
+import dev.linkwatch.pipeline.ConfigException;
+import dev.linkwatch.pipeline.KafkaWriteOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.runners.flink.FlinkRunner;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.PipelineRunner;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.runtime.jobgraph.SavepointConfigOptions;
+
+/**
+ * Beam's FlinkRunner, with {@link CheckpointOptions} turned into Flink settings first; what runs is
+ * the FlinkRunner itself ({@code --runner=LinkwatchFlinkRunner}, which {@code ./linkwatch
+ * --runner=flink} passes).
+ *
+ * <p>Why it is needed: Beam hands {@code --savepointPath} only to a remote Flink master. On the
+ * embedded mini-cluster the restore point has to be in the Flink configuration the runner loads
+ * ({@code execution.savepoint.path}), so a restore writes a copy of that configuration with it added
+ * and points {@code --flinkConfDir} at the copy.
+ */
+public final class LinkwatchFlinkRunner extends PipelineRunner<PipelineResult> {
+  static final long DEFAULT_INTERVAL_MILLIS = 10_000;
+
+  private LinkwatchFlinkRunner() {}
+
+  /** Beam's runner factory: fills in the Flink options, then returns Beam's FlinkRunner. */
+  public static FlinkRunner fromOptions(PipelineOptions options) {
+    configure(options);
+    // KafkaIO's exactly-once sink accepts only runners it knows by class name; this one is Flink.
+    options.setRunner(FlinkRunner.class);
+    return FlinkRunner.fromOptions(options);
+  }
+
+  @Override
+  public PipelineResult run(Pipeline pipeline) {
+    throw new UnsupportedOperationException("fromOptions returns the FlinkRunner that runs the job");
+  }
+
+  static void configure(PipelineOptions options) {
+    CheckpointOptions checkpoints = options.as(CheckpointOptions.class);
+    FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
+    String dir = blankToNull(checkpoints.getCheckpointDir());
+    if (dir != null) {
+      if (flink.getCheckpointingInterval() == null || flink.getCheckpointingInterval() <= 0) {
+        flink.setCheckpointingInterval(DEFAULT_INTERVAL_MILLIS);
+      }
+      if (flink.getStateBackend() == null) {
+        // Beam's name for Flink's heap state with checkpoints written to a file system.
+        flink.setStateBackend("filesystem");
+      }
+      if (flink.getStateBackendStoragePath() == null) {
+        flink.setStateBackendStoragePath(LatestCheckpoint.localPath(dir).toAbsolutePath().toUri().toString());
+      }
+      flink.setExternalizedCheckpointsEnabled(true);
+      flink.setRetainExternalizedCheckpointsOnCancellation(true);
+    }
+    boolean exactlyOnce = options.as(KafkaWriteOptions.class).getExactlyOnce();
+    if (exactlyOnce && (flink.getCheckpointingInterval() == null || flink.getCheckpointingInterval() <= 0)) {
+      // The exactly-once sink needs stable input, which Flink gives only by checkpointing.
+      throw new ConfigException("exactlyOnce: needs checkpointing on Flink (--checkpointDir=DIR)");
+    }
+    String restore = blankToNull(checkpoints.getRestoreFrom());
+    if (restore == null) {
+      return;
+    }
+    String path = restore.equals("latest") ? latest(dir) : existing(restore);
+    flink.setSavepointPath(path);
+    String master = flink.getFlinkMaster();
+    if (master == null || master.equals("[local]") || master.equals("[auto]")) {
+      flink.setFlinkConfDir(confDirRestoringFrom(path, blankToNull(flink.getFlinkConfDir())).toString());
+    }
+  }
+
+  private static String latest(String dir) {
+    if (dir == null) {
+      throw new ConfigException("restoreFrom: 'latest' needs --checkpointDir (where to look)");
+    }
+    return LatestCheckpoint.in(LatestCheckpoint.localPath(dir))
+        .map(p -> p.toAbsolutePath().toString())
+        .orElseThrow(
+            () ->
+                new ConfigException(
+                    "restoreFrom: no complete checkpoint under " + dir
+                        + " (give a savepoint path, or leave restoreFrom empty to start afresh)"));
+  }
+
+  private static String existing(String path) {
+    if (path.contains("://") && !path.startsWith("file:")) {
+      return path; // a remote file system: Flink checks it when the job starts
+    }
+    Path local = LatestCheckpoint.localPath(path);
+    boolean metadata =
+        Files.isRegularFile(local.resolve("_metadata"))
+            || (Files.isRegularFile(local) && local.getFileName().toString().equals("_metadata"));
+    if (!metadata) {
+      throw new ConfigException("restoreFrom: no savepoint or checkpoint (_metadata) at " + path);
+    }
+    return local.toAbsolutePath().toString();
+  }
+
+  /**
+   * A copy of the Flink configuration the runner would load ({@code confDir}, else
+   * {@code FLINK_CONF_DIR}, else none), plus the restore path.
+   */
+  static Path confDirRestoringFrom(String path, String confDir) {
+    Configuration conf =
+        confDir != null ? GlobalConfiguration.loadConfiguration(confDir) : GlobalConfiguration.loadConfiguration();
+    conf.set(SavepointConfigOptions.SAVEPOINT_PATH, path);
+    StringBuilder yaml = new StringBuilder("# written by linkwatch to restore from a checkpoint\n");
+    for (Map.Entry<String, String> e : new TreeMap<>(conf.toMap()).entrySet()) {
+      yaml.append(e.getKey()).append(": ").append(e.getValue()).append('\n');
+    }
+    try {
+      Path dir = Files.createTempDirectory("linkwatch-flink-conf");
+      Path file = Files.writeString(dir.resolve("flink-conf.yaml"), yaml);
+      file.toFile().deleteOnExit();
+      dir.toFile().deleteOnExit();
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the Flink configuration for the restore", e);
+    }
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.trim();
+  }
+}

@@ -1,0 +1,298 @@
+package dev.linkwatch.runners.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.linkwatch.local.LocalKafka;
+import dev.linkwatch.local.SharedKafka;
+import dev.linkwatch.pipeline.DeliveryCheck;
+import dev.linkwatch.pipeline.demo.TweetGenerator;
+import dev.linkwatch.pipeline.testing.KafkaClients;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The pipeline in its own JVM on embedded Flink, checkpointing every second, killed with SIGKILL at
+ * seeded-random points while tweets stream in, and restarted each time from its latest checkpoint.
+ * Afterwards {@link DeliveryCheck} accounts for every input offset.
+ *
+ * <p>Each at-least-once restart uses a fresh consumer group starting at {@code latest}, so the records
+ * produced while the job was down come out only if the checkpoint restored the reader's offsets (a
+ * restart that ignored the checkpoint, or fell back to committed group offsets, would lose them).
+ */
+@ExtendWith(SharedKafka.class)
+class FlinkRestartIT {
+  private static final int RATE = 80;
+
+  @Test
+  void killedAtRandomPointsAndRestartedFromCheckpointsLosesNothing(LocalKafka kafka, @TempDir Path tmp)
+      throws Exception {
+    Scenario s = new Scenario(kafka, tmp, "it.restart.", 2, 2026, false);
+    DeliveryCheck.Report report = s.run();
+    System.out.println("FlinkRestartIT at-least-once, 2 kills:\n" + report.toText());
+    assertThat(report.lost()).as(report.toText()).isZero();
+    assertThat(report.unknown()).as(report.toText()).isZero();
+    assertThat(report.inputRecords()).isGreaterThan(1_000);
+  }
+
+  @Test
+  @Disabled(
+      "Fails on Beam 2.70: KafkaIO's exactly-once sink (KafkaExactlyOnceSink.ShardWriter) builds each "
+          + "ProducerRecord from topic, timestamp, key and value only, so the linkwatch.source.* headers "
+          + "are dropped and DeliveryCheck finds every output 'unknown'; it also commits one transaction "
+          + "per record here, far slower than the input (see README, Checkpoints and restarts).")
+  void exactlyOnceSinkNeitherLosesNorDuplicatesAcrossAKill(LocalKafka kafka, @TempDir Path tmp)
+      throws Exception {
+    Scenario s = new Scenario(kafka, tmp, "it.restart.eos.", 1, 7, true);
+    DeliveryCheck.Report report = s.run();
+    System.out.println("FlinkRestartIT exactly-once, 1 kill:\n" + report.toText());
+    assertThat(report.lost()).as(report.toText()).isZero();
+    assertThat(report.unknown()).as(report.toText()).isZero();
+    assertThat(report.duplicatedOffsets()).as(report.toText()).isZero();
+    assertThat(report.inputRecords()).isGreaterThan(1_000);
+  }
+
+  /** One stream, {@code kills} SIGKILLs, one restart after each, then the account. */
+  private static final class Scenario {
+    final LocalKafka kafka;
+    final Path tmp;
+    final Path checkpoints;
+    final String in;
+    final int kills;
+    final Random random;
+    final boolean exactlyOnce;
+
+    Scenario(LocalKafka kafka, Path tmp, String prefix, int kills, long seed, boolean exactlyOnce) {
+      this.kafka = kafka;
+      this.tmp = tmp;
+      this.checkpoints = tmp.resolve("checkpoints");
+      this.in = prefix + UUID.randomUUID().toString().substring(0, 8);
+      this.kills = kills;
+      this.random = new Random(seed);
+      this.exactlyOnce = exactlyOnce;
+    }
+
+    List<String> outputs() {
+      return List.of(in + ".matched", in + ".unmatched", in + ".errors");
+    }
+
+    DeliveryCheck.Report run() throws Exception {
+      kafka.createTopics(2, in);
+      kafka.createTopics(1, in + ".matched", in + ".unmatched", in + ".errors", in + ".counts");
+      try (Stream stream = Stream.start(kafka.bootstrapServers(), in)) {
+        Optional<Path> latest = Optional.empty();
+        for (int run = 0; ; run++) {
+          Job job = Job.start(args(run), tmp.resolve("run-" + run + ".log"));
+          try {
+            latest = job.awaitCheckpointAfter(checkpoints, latest);
+            if (run > 0) {
+              assertThat(job.fullLog()).as("run %d restored from a checkpoint", run).contains("Restoring job");
+            }
+            if (run == 0 && !exactlyOnce) {
+              // KafkaIO commits offsets when Flink reports the checkpoint complete (commitOffsetsInFinalize).
+              assertThat(awaitCommitted(group(0))).as("offsets committed after a checkpoint").isPositive();
+            }
+            if (run == kills) {
+              Thread.sleep(2_000);
+              stream.stop();
+              return DeliveryCheck.of(
+                      Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                      in,
+                      outputs())
+                  .readCommitted(exactlyOnce)
+                  .waitingAtMost(Duration.ofSeconds(5), Duration.ofMinutes(3))
+                  .run();
+            }
+            Thread.sleep(random.nextInt(2_500));
+          } finally {
+            job.kill();
+          }
+          // The one the next run restores from; the next run must then write one of its own.
+          latest = LatestCheckpoint.in(checkpoints);
+          // Down for a while: the stream goes on without the pipeline.
+          Thread.sleep(1_000 + random.nextInt(2_000));
+        }
+      }
+    }
+
+    String group(int run) {
+      // At-least-once: a fresh group per run (see the class comment). Exactly-once: the sink keeps its
+      // progress under the consumer group, so the job keeps it.
+      return exactlyOnce ? in : in + ".run" + run;
+    }
+
+    List<String> args(int run) {
+      List<String> a =
+          new ArrayList<>(
+              List.of(
+                  "run",
+                  "--runner=LinkwatchFlinkRunner",
+                  "--streaming=true",
+                  "--parallelism=2",
+                  "--bootstrapServers=" + kafka.bootstrapServers(),
+                  "--inputTopic=" + in,
+                  "--matchedTopic=" + in + ".matched",
+                  "--unmatchedTopic=" + in + ".unmatched",
+                  "--errorsTopic=" + in + ".errors",
+                  "--countsTopic=" + in + ".counts",
+                  "--consumerGroup=" + group(run),
+                  "--startOffset=" + (run == 0 || exactlyOnce ? "earliest" : "latest"),
+                  "--unshorten=false",
+                  "--printCounts=false",
+                  "--checkpointDir=" + checkpoints,
+                  "--checkpointingInterval=1000"));
+      if (run > 0) {
+        a.add("--restoreFrom=latest");
+      }
+      if (exactlyOnce) {
+        a.add("--exactlyOnce=true");
+      }
+      return a;
+    }
+
+    long awaitCommitted(String group) throws Exception {
+      try (Admin admin =
+          Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+          Map<TopicPartition, OffsetAndMetadata> offsets =
+              admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+          long sum = offsets.values().stream().filter(o -> o != null).mapToLong(OffsetAndMetadata::offset).sum();
+          if (sum > 0) {
+            return sum;
+          }
+          Thread.sleep(250);
+        }
+        return 0;
+      }
+    }
+  }
+
+  /** Generated tweets at a steady rate until stopped. */
+  private static final class Stream implements AutoCloseable {
+    final AtomicBoolean producing = new AtomicBoolean(true);
+    final AtomicLong sent = new AtomicLong();
+    final Thread thread;
+
+    private Stream(String bootstrap, String topic) {
+      thread =
+          new Thread(
+              () -> {
+                TweetGenerator generator = new TweetGenerator(17, 0.02, Instant.now());
+                long start = System.nanoTime();
+                try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(bootstrap)) {
+                  while (producing.get()) {
+                    long wait = start + sent.get() * 1_000_000_000L / RATE - System.nanoTime();
+                    if (wait > 0) {
+                      Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    }
+                    producer.send(new ProducerRecord<>(topic, generator.next().value()));
+                    sent.incrementAndGet();
+                  }
+                  producer.flush();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "restart-it-stream");
+      thread.setDaemon(true);
+    }
+
+    static Stream start(String bootstrap, String topic) {
+      Stream s = new Stream(bootstrap, topic);
+      s.thread.start();
+      return s;
+    }
+
+    void stop() throws InterruptedException {
+      producing.set(false);
+      thread.join(30_000);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      stop();
+    }
+  }
+
+  /** {@code linkwatch run} in a child JVM, as a user runs it, with Flink's checkpoint log lines kept. */
+  private static final class Job {
+    final Process process;
+    final Path log;
+
+    private Job(Process process, Path log) {
+      this.process = process;
+      this.log = log;
+    }
+
+    static Job start(List<String> args, Path log) throws IOException {
+      List<String> command = new ArrayList<>();
+      command.add(ProcessHandle.current().info().command().orElse("java"));
+      command.addAll(List.of(System.getProperty("linkwatch.jvm.opens", "").split(" ")));
+      command.removeIf(String::isBlank);
+      command.addAll(
+          List.of(
+              "-Xmx1g",
+              "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+              "-Dorg.slf4j.simpleLogger.log.org.apache.flink.runtime.checkpoint.CheckpointCoordinator=info",
+              "-cp",
+              System.getProperty("java.class.path"),
+              "dev.linkwatch.pipeline.Main"));
+      command.addAll(args);
+      File out = log.toFile();
+      return new Job(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out).start(), log);
+    }
+
+    /** Waits for a complete checkpoint newer than {@code previous} (this run's first, or later). */
+    Optional<Path> awaitCheckpointAfter(Path dir, Optional<Path> previous) throws Exception {
+      // A safety net only: on a loaded machine a child JVM takes minutes to reach its first checkpoint.
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+      while (System.nanoTime() < deadline) {
+        Optional<Path> latest = LatestCheckpoint.in(dir);
+        if (latest.isPresent() && !latest.equals(previous)) {
+          return latest;
+        }
+        assertThat(process.isAlive()).as("pipeline still running:%n%s", log()).isTrue();
+        Thread.sleep(200);
+      }
+      throw new AssertionError("no new checkpoint within 5 minutes:\n" + log());
+    }
+
+    String fullLog() throws IOException {
+      return Files.readString(log, StandardCharsets.UTF_8);
+    }
+
+    String log() throws IOException {
+      String text = fullLog();
+      return text.length() > 20_000 ? text.substring(text.length() - 20_000) : text;
+    }
+
+    void kill() throws InterruptedException {
+      process.destroyForcibly(); // SIGKILL: no shutdown hook, no final checkpoint
+      process.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+}
