@@ -445,9 +445,9 @@ final class ToolCommands {
       if (memory) {
         long max = result.memorySamples().stream().mapToLong(s -> s[1]).max().orElse(0);
         System.out.printf(
-            "memory: %d samples, max heap after full GC %.0f MB, trend %+.1f MB per minute%n",
+            "memory: %d samples, max heap after full GC %.0f MB, trend over the second half %+.2f MB per minute%n",
             result.memorySamples().size(), max / 1e6,
-            dev.linkwatch.pipeline.bench.EndToEndBench.slopePerMinute(result.memorySamples()) / 1e6);
+            dev.linkwatch.pipeline.bench.EndToEndBench.trendAfterWarmUp(result.memorySamples()) / 1e6);
       } else {
         dev.linkwatch.pipeline.bench.EndToEndBench.printTable(result, System.out);
       }
