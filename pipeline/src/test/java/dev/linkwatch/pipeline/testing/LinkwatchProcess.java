@@ -98,6 +98,16 @@ public final class LinkwatchProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** As {@link #stop}, but kills the program instead of failing when it has not ended; empty then. */
+  public java.util.OptionalInt stopOrKill(Duration max) throws InterruptedException {
+    process.destroy();
+    if (process.waitFor(max.toMillis(), TimeUnit.MILLISECONDS)) {
+      return java.util.OptionalInt.of(process.exitValue());
+    }
+    process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    return java.util.OptionalInt.empty();
+  }
+
   public boolean isAlive() {
     return process.isAlive();
   }
