@@ -44,6 +44,8 @@ public final class KafkaIo {
   public static final String HEADER_TOPIC = "linkwatch.source.topic";
   public static final String HEADER_PARTITION = "linkwatch.source.partition";
   public static final String HEADER_OFFSET = "linkwatch.source.offset";
+  /** How long the writers wait for a broker that is away before the job fails (see {@link #sinks}). */
+  static final int DELIVERY_TIMEOUT_MS = 300_000;
 
   private KafkaIo() {}
 
@@ -155,15 +157,7 @@ public final class KafkaIo {
 
   public static Sinks sinks(LinkwatchOptions options, Settings settings) {
     String bootstrap = options.getBootstrapServers();
-    Map<String, Object> producer = new HashMap<>(settings.kafkaProperties());
-    // The producer must accept whatever RouteByOutcome lets through (records above the limit became
-    // dead letters), so a too-large record can never make the writer retry forever.
-    producer.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, settings.maxRecordBytes() + 65_536);
-    producer.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 20);
-    producer.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    // Tweets run 3-6 KB enriched: Kafka's default 16 KB batch would hold three, so each request
-    // would carry little and compress badly.
-    producer.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    Map<String, Object> producer = producerConfig(settings);
     Map<Channel, String> topics =
         Map.of(
             Channel.MATCHED, options.getMatchedTopic(),
@@ -174,6 +168,31 @@ public final class KafkaIo {
     String group = options.getConsumerGroup();
     return channel ->
         writeRecords(bootstrap, topics.get(channel), producer, eos ? group + ".eos." + topics.get(channel) : null);
+  }
+
+  /** The writers' client settings: the user's kafkaProperties, then linkwatch's defaults. */
+  static Map<String, Object> producerConfig(Settings settings) {
+    Map<String, Object> producer = new HashMap<>(settings.kafkaProperties());
+    // The producer must accept whatever RouteByOutcome lets through (records above the limit became
+    // dead letters), so a too-large record can never make the writer retry forever.
+    producer.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, settings.maxRecordBytes() + 65_536);
+    producer.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 20);
+    // Ride out a broker that is down or frozen for a while instead of failing the job. KafkaIO sets
+    // retries=3, which a broker coming back spends in milliseconds (NOT_LEADER_OR_FOLLOWER while it
+    // re-elects its leaders, seen in BrokerPauseFaultIT); unlimited retries leave the time bound alone
+    // in charge, as Kafka intends (KIP-91). Retries stay safe: the producer is idempotent.
+    producer.putIfAbsent(ProducerConfig.RETRIES_CONFIG, Integer.MAX_VALUE);
+    // The time bound: a record not written within 5 min fails the job loudly (the default is 2 min,
+    // which a slow broker restart on a loaded machine plus the backlog after it can come close to).
+    producer.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, DELIVERY_TIMEOUT_MS);
+    // send() blocks while the buffer is full or the partition's metadata is unknown (a broker away):
+    // as long as delivery may take, so an outage the writer waits out does not fail it here instead.
+    producer.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, DELIVERY_TIMEOUT_MS);
+    producer.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    // Tweets run 3-6 KB enriched: Kafka's default 16 KB batch would hold three, so each request
+    // would carry little and compress badly.
+    producer.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    return producer;
   }
 
   public static PTransform<PCollection<OutputRecord>, PDone> writeRecords(

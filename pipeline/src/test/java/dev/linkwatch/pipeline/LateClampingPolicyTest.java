@@ -66,6 +66,41 @@ class LateClampingPolicyTest {
     assertThat(KafkaIo.isClamped(tooLate, tooLateStamp, EVENT)).isTrue();
   }
 
+  /** A partition that has caught up: nothing to read as of the last backlog check. */
+  private static TimestampPolicy.PartitionContext idleAt(Instant checked) {
+    return new TimestampPolicy.PartitionContext() {
+      @Override
+      public long getMessageBacklog() {
+        return 0;
+      }
+
+      @Override
+      public Instant getBacklogCheckTime() {
+        return checked;
+      }
+    };
+  }
+
+  @Test
+  void aPartitionThatNeverHadARecordDoesNotHoldTheWatermark() {
+    LateClampingPolicy policy =
+        new LateClampingPolicy(KafkaIo::eventTime, EVENT.batch(), EVENT.allowedLateness(), Optional.empty());
+    Instant checked = new Instant(1_796_000_000_000L);
+    // Beam's own policy would stay at the minimum timestamp here, stalling every window of the job.
+    assertThat(policy.getWatermark(idleAt(checked))).isEqualTo(checked.minus(EVENT.batch()));
+    // With a backlog it waits for the records.
+    assertThat(new LateClampingPolicy(KafkaIo::eventTime, EVENT.batch(), EVENT.allowedLateness(), Optional.empty())
+        .getWatermark(BUSY).getMillis()).isLessThan(0);
+
+    // Its first record, older than that watermark by more than the allowed lateness, is clamped and marked,
+    // not dropped by the runner behind the watermark.
+    KafkaRecord<byte[], byte[]> old = tweetAt(checked.getMillis() - 3_600_000, checked.getMillis());
+    Instant stamp = policy.getTimestampForRecord(idleAt(checked), old);
+    assertThat(stamp).isEqualTo(checked.minus(EVENT.batch()));
+    assertThat(KafkaIo.isClamped(old, stamp, EVENT)).isTrue();
+    assertThat(policy.getWatermark(BUSY)).as("never moves back").isEqualTo(checked.minus(EVENT.batch()));
+  }
+
   @Test
   void processingTimeNeverMarksRecordsLate() {
     Windowing processing =

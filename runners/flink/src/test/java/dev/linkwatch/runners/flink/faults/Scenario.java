@@ -21,7 +21,7 @@ final class Scenario implements AutoCloseable {
   static final String RUNNER = "Flink 1.19 embedded, parallelism 2, own JVM (-Xmx1g)";
   static final String MODE = "streaming, at-least-once, no checkpoints";
   /** How long the pipeline JVM may take to start and write its first record (a loaded CI machine). */
-  static final Duration FLOWING = Duration.ofMinutes(5);
+  static final Duration FLOWING = Duration.ofMinutes(8);
 
   final String name;
   final LocalKafka kafka;
