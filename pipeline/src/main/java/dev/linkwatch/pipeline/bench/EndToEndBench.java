@@ -101,7 +101,7 @@ public final class EndToEndBench {
   static final Map<String, String> DESCRIPTIONS =
       Map.of(
           "flink", "linkwatch, embedded Flink, parallelism 2",
-          "flink-noreuse", "linkwatch, embedded Flink, parallelism 2, object reuse off",
+          "flink-reuse", "linkwatch, embedded Flink, parallelism 2, object reuse on",
           "spark", "linkwatch, Spark local[2] (bounded read)",
           "direct", "linkwatch, DirectRunner (enforcement off)",
           "limit", "limit: plain consumer, same rules, producer, 1 thread",
@@ -357,12 +357,12 @@ public final class EndToEndBench {
         cmd.add("--windowSeconds=21600");
         cmd.add("--slideSeconds=30");
         switch (contestant) {
-          case "flink", "flink-noreuse" -> {
+          case "flink", "flink-reuse" -> {
             cmd.add("--runner=FlinkRunner");
             cmd.add("--streaming=true");
             cmd.add("--parallelism=2");
-            cmd.add("--objectReuse=" + contestant.equals("flink"));
-            cmd.add("--fasterCopy=" + contestant.equals("flink"));
+            cmd.add("--objectReuse=" + contestant.equals("flink-reuse"));
+            cmd.add("--fasterCopy=" + contestant.equals("flink-reuse"));
             cmd.addAll(config.flinkArgs());
           }
           case "spark" -> {
