@@ -73,20 +73,9 @@ public final class KafkaClients {
    */
   public static PipelineResult.State runPipeline(
       String bootstrap, String in, int maxReadSeconds, String... extraArgs) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "--runner=DirectRunner",
-                "--bootstrapServers=" + bootstrap,
-                "--inputTopic=" + in,
-                "--matchedTopic=" + in + ".matched",
-                "--unmatchedTopic=" + in + ".unmatched",
-                "--errorsTopic=" + in + ".errors",
-                "--countsTopic=" + in + ".counts",
-                "--consumerGroup=" + in,
-                "--unshorten=false",
-                "--printCounts=false",
-                "--maxReadSeconds=" + maxReadSeconds));
+    List<String> args = new ArrayList<>();
+    args.add("--runner=DirectRunner");
+    args.addAll(ClusterInput.pipelineArgs(bootstrap, in, maxReadSeconds));
     args.addAll(List.of(extraArgs));
     return LinkwatchPipeline.run(ConfigFile.parse(args.toArray(String[]::new))).waitUntilFinish();
   }
