@@ -1,5 +1,7 @@
 package dev.linkwatch.pipeline.bench;
 
+import dev.linkwatch.pipeline.RunnerClasspath;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.linkwatch.core.Catalog;
@@ -176,13 +178,7 @@ public final class EndToEndBench {
   }
 
   private String classpath(String runner) {
-    Path file = config.projectDir().resolve("runners/" + runner + "/target/runtime.classpath");
-    try {
-      return Files.readString(file).strip();
-    } catch (IOException e) {
-      throw new ConfigException(
-          "bench e2e: " + file + " is missing; build first (mvn -B -DskipTests package, or any ./linkwatch command)");
-    }
+    return RunnerClasspath.of(config.projectDir(), runner);
   }
 
   /** The catalog every contestant loads: real names, scaled up with numbered copies as MatcherBench does. */

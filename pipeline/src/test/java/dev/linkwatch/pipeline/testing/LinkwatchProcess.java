@@ -1,5 +1,7 @@
 package dev.linkwatch.pipeline.testing;
 
+import dev.linkwatch.pipeline.RunnerClasspath;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -38,10 +40,7 @@ public final class LinkwatchProcess implements AutoCloseable {
    */
   public static LinkwatchProcess start(String runner, Path log, List<String> args) throws IOException {
     Path root = projectRoot();
-    Path classpathFile = root.resolve("runners").resolve(runner).resolve("target/runtime.classpath");
-    if (!Files.isRegularFile(classpathFile)) {
-      throw new IllegalStateException(classpathFile + " is missing: build that module (mvn package) first");
-    }
+    String classpath = RunnerClasspath.of(root, runner);
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.add("-Xmx1g");
@@ -54,7 +53,7 @@ public final class LinkwatchProcess implements AutoCloseable {
             "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
             "-Dorg.slf4j.simpleLogger.log.org.apache.beam.sdk.metrics.MetricsEnvironment=off",
             "-cp",
-            Files.readString(classpathFile, StandardCharsets.UTF_8).trim(),
+            classpath,
             "dev.linkwatch.pipeline.Main",
             "run"));
     command.addAll(args);
