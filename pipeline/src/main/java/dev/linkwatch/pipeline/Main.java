@@ -125,7 +125,7 @@ public final class Main implements Callable<Integer> {
       },
       mixinStandardHelpOptions = true)
   static final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--seconds", defaultValue = "40", description = "How long to run (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seconds", defaultValue = "40", description = "How long to stream tweets once the job writes its first output (default ${DEFAULT-VALUE}).")
     int seconds;
 
     @Option(names = "--follow", description = "Keep running until Ctrl-C.")

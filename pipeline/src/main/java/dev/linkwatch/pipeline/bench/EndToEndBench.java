@@ -317,6 +317,11 @@ public final class EndToEndBench {
     cmd.add("-Xmx" + config.childHeap());
     cmd.add("-Xms" + config.childHeap());
     cmd.addAll(OPENS);
+    // For profiling a contestant, e.g. LINKWATCH_BENCH_CHILD_OPTS=-XX:StartFlightRecording=filename=x.jfr
+    String extra = System.getenv("LINKWATCH_BENCH_CHILD_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      cmd.addAll(List.of(extra.trim().split("\\s+")));
+    }
     cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
     cmd.add("-Dorg.slf4j.simpleLogger.log.org.apache.flink=error");
     cmd.add("-Dorg.slf4j.simpleLogger.log.org.apache.kafka=error");

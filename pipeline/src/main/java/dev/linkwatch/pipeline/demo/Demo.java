@@ -85,7 +85,7 @@ public final class Demo {
       watcher.start();
 
       out.printf(
-          "linkwatch demo: %d tweets/s for %d s through %s (parallelism 2); Ctrl-C stops it cleanly%n",
+          "linkwatch demo: %d tweets/s, for %d s once the job is running, through %s (parallelism 2); Ctrl-C stops it cleanly%n",
           rate, seconds, options.getRunner().getSimpleName());
       Thread status = new Thread(() -> statusLoop(summary), "demo-status");
       status.setDaemon(true);
@@ -138,9 +138,17 @@ public final class Demo {
             TweetGenerator.pairsFrom(dev.linkwatch.pipeline.Settings.builtin("builtin:chinook"), 2000, seed));
     long start = System.nanoTime();
     long sent = 0;
-    long deadline = start + Duration.ofSeconds(seconds).toNanos();
+    long streamFor = Duration.ofSeconds(seconds).toNanos();
+    // The clock starts at the job's first output, not at the demo's start: on a busy machine the job
+    // alone can take half a minute to start, and a stream that ended meanwhile would close no batch.
+    long startupAllowance = Duration.ofMinutes(3).toNanos();
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
-      while (producing.get() && System.nanoTime() < deadline) {
+      while (producing.get()) {
+        long first = summary.firstArrival.get();
+        long deadline = first == 0 ? start + startupAllowance + streamFor : first + streamFor;
+        if (System.nanoTime() >= deadline) {
+          break;
+        }
         long due = start + sent * 1_000_000_000L / rate;
         long wait = due - System.nanoTime();
         if (wait > 0) {
@@ -170,6 +178,7 @@ public final class Demo {
       while (!summary.stopped.get()) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
           summary.lastArrival.set(System.nanoTime());
+          summary.firstArrival.compareAndSet(0, System.nanoTime());
           switch (r.topic()) {
             case "tweets.matched" -> {
               summary.matched.incrementAndGet();
@@ -234,6 +243,8 @@ public final class Demo {
     final AtomicLong errors = new AtomicLong();
     final AtomicInteger shown = new AtomicInteger();
     final AtomicLong lastArrival = new AtomicLong(System.nanoTime());
+    /** When the first output record arrived ({@code System.nanoTime()}), 0 before. */
+    final AtomicLong firstArrival = new AtomicLong();
     final AtomicBoolean stopped = new AtomicBoolean();
     final Map<TweetGenerator.Kind, AtomicInteger> sentByKind =
         new ConcurrentHashMap<>(new EnumMap<>(TweetGenerator.Kind.class));

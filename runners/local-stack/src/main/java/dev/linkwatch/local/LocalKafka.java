@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,9 +35,11 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -508,7 +511,7 @@ public final class LocalKafka implements AutoCloseable {
               .flatMap(d -> d.partitions().stream())
               .map(TopicPartitionInfo::leader)
               .allMatch(l -> l != null && !l.isEmpty());
-          if (ready && described.keySet().containsAll(names)) {
+          if (ready && described.keySet().containsAll(names) && leadersServe(admin, described)) {
             return;
           }
         } catch (ExecutionException ex) {
@@ -524,6 +527,25 @@ public final class LocalKafka implements AutoCloseable {
       throw new IllegalStateException("interrupted while creating topics " + names, e);
     } catch (TimeoutException e) {
       throw new IllegalStateException("timed out creating topics " + names, e);
+    }
+  }
+
+  /**
+   * Whether every partition's leader already serves it. The controller names a leader before the
+   * broker has taken the partition over; a first write in that gap gets NOT_LEADER_OR_FOLLOWER, after
+   * which Kafka 3.9's idempotent producer retried with OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery
+   * timeout (seen in SparkClusterIT and FlinkClusterIT). A ListOffsets request is answered by the
+   * leader's replica manager, so it succeeds only once the partition can take writes.
+   */
+  private static boolean leadersServe(Admin admin, Map<String, TopicDescription> described)
+      throws InterruptedException, TimeoutException {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    described.forEach((name, d) -> d.partitions().forEach(p -> latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+    try {
+      admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+      return true;
+    } catch (ExecutionException e) {
+      return false;
     }
   }
 

@@ -8,11 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * {@code linkwatch demo} end to end, as a user runs it: its own JVM, a real broker, embedded Flink.
  * Checks that it tells the story (status, counts, matched tweets, the account) and leaves nothing behind.
  */
+@Isolated("counts the broker JVMs on the machine before and after the demo")
 class DemoIT {
   @Test
   void demoPrintsCountsAndMatchesAndCleansUp() throws Exception {
@@ -21,7 +23,8 @@ class DemoIT {
     command.addAll(List.of(System.getProperty("linkwatch.jvm.opens", "").split(" ")));
     command.removeIf(String::isBlank);
     command.addAll(List.of("-Xmx1g", "-cp", System.getProperty("java.class.path"), "dev.linkwatch.pipeline.Main"));
-    command.addAll(List.of("demo", "--seconds=25", "--rate=40"));
+    // The stream runs 20 s after the first output: at least one 10 s batch closes in that time.
+    command.addAll(List.of("demo", "--seconds=20", "--rate=40"));
     long brokersBefore = brokers();
     File log = File.createTempFile("linkwatch-demo", ".log");
     Process demo = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
