@@ -27,6 +27,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Hostile records mixed into good ones, through a real broker: the pipeline finishes, every bad
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * their length and SHA-256), and the good records come out exactly as they do without the poison.
  */
 @ExtendWith(SharedKafka.class)
+@Isolated("a 5 MB text and 10 000-deep nesting must meet the test JVM's heap alone to prove no OutOfMemoryError")
 class PoisonInputIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
