@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * baselines in child JVMs, prints a well-formed table, writes well-formed JSON in which every input has
  * its output, and leaves no process behind. Never asserts on a figure.
  */
+@Isolated("checks that no child process of the test JVM outlives the bench")
 class BenchE2eIT {
   @Test
   void tinyBenchRunsAndReportsEveryContestant(@TempDir Path dir) throws Exception {
