@@ -164,7 +164,11 @@ public final class CountWindows extends PTransform<PCollection<CountEvent>, PCol
 
     @Override
     public Counts extractOutput(Counts acc) {
-      return acc;
+      // A copy: with Flink's object reuse the emitted value would otherwise be the accumulator that
+      // state keeps adding to after an accumulating pane has fired.
+      Counts out = new Counts();
+      out.merge(acc);
+      return out;
     }
 
     @Override
