@@ -103,7 +103,7 @@ public final class EndToEndBench {
   static final Map<String, String> DESCRIPTIONS =
       Map.of(
           "flink", "linkwatch, embedded Flink, parallelism 2",
-          "flink-copy", "linkwatch, embedded Flink, parallelism 2, copying between steps (Flink's default)",
+          "flink-reuse", "linkwatch, embedded Flink, parallelism 2, object reuse on",
           "spark", "linkwatch, Spark local[2] (bounded read)",
           "direct", "linkwatch, DirectRunner (enforcement off)",
           "limit", "limit: plain consumer, same rules, producer, 1 thread",
@@ -360,12 +360,13 @@ public final class EndToEndBench {
         cmd.add("--windowSeconds=21600");
         cmd.add("--slideSeconds=30");
         switch (contestant) {
-          case "flink", "flink-copy" -> {
-            // As ./linkwatch run --runner=flink runs it: linkwatch's Flink runner, object reuse on.
+          case "flink", "flink-reuse" -> {
+            // As ./linkwatch run --runner=flink runs it.
             cmd.add("--runner=LinkwatchFlinkRunner");
             cmd.add("--streaming=true");
             cmd.add("--parallelism=2");
-            cmd.add("--copyElementsBetweenSteps=" + contestant.equals("flink-copy"));
+            cmd.add("--objectReuse=" + contestant.equals("flink-reuse"));
+            cmd.add("--fasterCopy=" + contestant.equals("flink-reuse"));
             cmd.addAll(config.flinkArgs());
           }
           case "spark" -> {

@@ -6,10 +6,7 @@ import org.apache.beam.sdk.options.PipelineOptionsRegistrar;
 import org.apache.beam.sdk.PipelineRunner;
 import org.apache.beam.sdk.runners.PipelineRunnerRegistrar;
 
-/**
- * Makes {@code --checkpointDir}, {@code --restoreFrom}, {@code --copyElementsBetweenSteps} and
- * {@code --runner=LinkwatchFlinkRunner} known to Beam.
- */
+/** Makes {@code --checkpointDir}, {@code --restoreFrom} and {@code --runner=LinkwatchFlinkRunner} known to Beam. */
 public final class FlinkCheckpointRegistrar {
   private FlinkCheckpointRegistrar() {}
 
@@ -17,7 +14,7 @@ public final class FlinkCheckpointRegistrar {
   public static final class Options implements PipelineOptionsRegistrar {
     @Override
     public Iterable<Class<? extends PipelineOptions>> getPipelineOptions() {
-      return List.of(CheckpointOptions.class, ElementCopyOptions.class);
+      return List.of(CheckpointOptions.class);
     }
   }
 

@@ -49,12 +49,6 @@ public final class LinkwatchFlinkRunner extends PipelineRunner<PipelineResult> {
   static void configure(PipelineOptions options) {
     CheckpointOptions checkpoints = options.as(CheckpointOptions.class);
     FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
-    if (!options.as(ElementCopyOptions.class).getCopyElementsBetweenSteps()) {
-      // Both: object reuse drops Flink's copy between chained operators, faster copy Beam's deep copy
-      // where Flink still asks its serializer for one.
-      flink.setObjectReuse(true);
-      flink.setFasterCopy(true);
-    }
     String dir = blankToNull(checkpoints.getCheckpointDir());
     if (dir != null) {
       if (flink.getCheckpointingInterval() == null || flink.getCheckpointingInterval() <= 0) {
