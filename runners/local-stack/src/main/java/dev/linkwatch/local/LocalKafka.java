@@ -540,7 +540,9 @@ public final class LocalKafka implements AutoCloseable {
   private static boolean leadersServe(Admin admin, Map<String, TopicDescription> described)
       throws InterruptedException, TimeoutException {
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    described.forEach((name, d) -> d.partitions().forEach(p -> latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+    described.forEach(
+        (name, d) ->
+            d.partitions().forEach(p -> latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
     try {
       admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
       return true;
