@@ -62,6 +62,8 @@ public final class LocalKafka implements AutoCloseable {
   private static final String BROKER_MAIN = "dev.linkwatch.broker.BrokerMain";
   /** Files in the data dir, so a later CLI invocation can find and stop a detached broker. */
   static final String PID_FILE = "broker.pid";
+  /** The JVM that made a scratch dir; while it lives the dir is its own, even with the broker killed. */
+  static final String OWNER_FILE = "owner.pid";
   static final String BOOTSTRAP_FILE = "bootstrap";
   static final String LOG_FILE = "broker.log";
   private static final String PROPS_FILE = "server.properties";
@@ -196,6 +198,9 @@ public final class LocalKafka implements AutoCloseable {
         : Files.createDirectories(b.dataDir.toAbsolutePath());
     LocalKafka kafka = null;
     try {
+      if (scratch) {
+        Files.writeString(dir.resolve(OWNER_FILE), ProcessHandle.current().pid() + "\n");
+      }
       Optional<Long> running = runningPid(dir);
       if (running.isPresent()) {
         throw new IllegalStateException("a broker already runs on " + dir + " (pid " + running.get() + ")");
@@ -261,13 +266,15 @@ public final class LocalKafka implements AutoCloseable {
 
   /**
    * A SIGKILLed parent cannot delete its scratch dir (its broker does stop, via the stdin watchdog), so each
-   * start removes those whose recorded broker is gone. Dirs without a pid file may be starting right now.
+   * start removes those whose recorded broker is gone. Dirs without a pid file may be starting right now;
+   * a dir whose owner JVM still lives is kept too, since a fault test may have killed its broker on
+   * purpose and is about to restart it there.
    */
   static void sweepStaleScratchDirs() {
     Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
     try (Stream<Path> dirs = Files.list(tmp)) {
       for (Path dir : dirs.filter(d -> d.getFileName().toString().startsWith("linkwatch-kafka-")).toList()) {
-        if (Files.isRegularFile(dir.resolve(PID_FILE)) && runningPid(dir).isEmpty()) {
+        if (Files.isRegularFile(dir.resolve(PID_FILE)) && runningPid(dir).isEmpty() && !ownerAlive(dir)) {
           try {
             deleteRecursively(dir);
           } catch (IOException e) {
@@ -716,6 +723,19 @@ public final class LocalKafka implements AutoCloseable {
 
   /** The launch command and its start timeout, kept for {@link #restart()}. */
   private record Relaunch(ProcessBuilder command, Duration startTimeout) {}
+
+  private static boolean ownerAlive(Path dir) {
+    return readFile(dir.resolve(OWNER_FILE))
+        .flatMap(s -> {
+          try {
+            return ProcessHandle.of(Long.parseLong(s));
+          } catch (NumberFormatException e) {
+            return Optional.empty();
+          }
+        })
+        .filter(ProcessHandle::isAlive)
+        .isPresent();
+  }
 
   /** The pid of a live broker started on this data dir (detached or not), from its pid file. */
   public static Optional<Long> runningPid(Path dataDir) {

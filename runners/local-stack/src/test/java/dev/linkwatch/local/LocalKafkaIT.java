@@ -168,6 +168,8 @@ class LocalKafkaIT {
       assertThat(kafka.isAlive()).isFalse();
       assertThat(portAccepts(bootstrap)).as("nothing listens while it is down").isFalse();
       assertThatThrownBy(kafka::pause).isInstanceOf(IllegalStateException.class);
+      LocalKafka.sweepStaleScratchDirs(); // another test starting its broker now must leave this dir alone
+      assertThat(kafka.logFile()).as("scratch dir of a live owner survives a sweep").exists();
 
       kafka.restart();
       assertThat(kafka.isAlive()).isTrue();
