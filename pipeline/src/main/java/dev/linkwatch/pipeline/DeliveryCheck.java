@@ -1,5 +1,8 @@
 package dev.linkwatch.pipeline;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,8 +24,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Accounts for every input record: reads the input topic's offsets and every output topic back, and
- * counts, per input offset, how many output records name it in their {@code linkwatch.source.*}
- * headers. At-least-once delivery needs every offset at least once; exactly-once needs exactly once.
+ * counts, per input offset, how many output records name it (in their {@code linkwatch.source.*}
+ * headers, or their body where a writer dropped the headers). At-least-once delivery needs every
+ * offset at least once; exactly-once needs exactly once.
  *
  * <p>Plain Kafka clients, no Beam: it checks the pipeline from outside, as a user would.
  */
@@ -152,12 +156,20 @@ public final class DeliveryCheck {
     return new KafkaConsumer<>(p);
   }
 
-  /** The input record an output record names in its headers. */
+  /**
+   * The input record an output record names: in its {@code linkwatch.source.*} headers, or, where a
+   * writer dropped them (KafkaIO's exactly-once sink writes key and value only), in its JSON body.
+   */
   record Coordinates(String topic, int partition, long offset) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     static Coordinates of(ConsumerRecord<byte[], byte[]> r) {
       Header topic = r.headers().lastHeader(KafkaIo.HEADER_TOPIC);
       Header partition = r.headers().lastHeader(KafkaIo.HEADER_PARTITION);
       Header offset = r.headers().lastHeader(KafkaIo.HEADER_OFFSET);
+      if (topic == null && partition == null && offset == null) {
+        return fromBody(r.value());
+      }
       if (topic == null || partition == null || offset == null
           || partition.value().length != 4 || offset.value().length != 8) {
         return null;
@@ -166,6 +178,46 @@ public final class DeliveryCheck {
           new String(topic.value(), StandardCharsets.UTF_8),
           ByteBuffer.wrap(partition.value()).getInt(),
           ByteBuffer.wrap(offset.value()).getLong());
+    }
+
+    /**
+     * Matched records carry {@code enriched.source}, unmatched ones and notices a top-level
+     * {@code source} object, dead letters top-level {@code topic}, {@code partition}, {@code offset}
+     * (a tweet's own {@code source} is a string, the client it was sent from, and does not count).
+     */
+    static Coordinates fromBody(byte[] value) {
+      if (value == null) {
+        return null;
+      }
+      JsonNode root;
+      try {
+        root = JSON.readTree(value);
+      } catch (IOException e) {
+        return null;
+      }
+      if (root == null || !root.isObject()) {
+        return null;
+      }
+      JsonNode enriched = root.path("enriched").path("source");
+      if (enriched.isObject()) {
+        return fromFields(enriched);
+      }
+      if (root.path("source").isObject()) {
+        return fromFields(root.get("source"));
+      }
+      return "error".equals(root.path("outcome").asText(null)) ? fromFields(root) : null;
+    }
+
+    private static Coordinates fromFields(JsonNode n) {
+      JsonNode topic = n.get("topic");
+      JsonNode partition = n.get("partition");
+      JsonNode offset = n.get("offset");
+      if (topic == null || !topic.isTextual()
+          || partition == null || !partition.isIntegralNumber() || !partition.canConvertToInt()
+          || offset == null || !offset.isIntegralNumber() || !offset.canConvertToLong()) {
+        return null;
+      }
+      return new Coordinates(topic.asText(), partition.intValue(), offset.longValue());
     }
 
     @Override

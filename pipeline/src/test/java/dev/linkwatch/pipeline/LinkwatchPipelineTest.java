@@ -102,6 +102,36 @@ public class LinkwatchPipelineTest {
     p.run();
   }
 
+  /**
+   * KafkaIO's exactly-once sink drops headers, so the delivery check falls back to the body: every kind
+   * of output (matched, unmatched, notice, dead letter) must name its input record there too.
+   */
+  @Test
+  public void everyOutputNamesItsSourceInItsBody() {
+    List<SourceRecord> input = new ArrayList<>();
+    List<byte[]> lines = fixtureLines();
+    for (int i = 0; i < lines.size(); i++) {
+      input.add(new SourceRecord("in.topic", 3, 1_000 + i, 0L, null, lines.get(i)));
+    }
+    input.add(new SourceRecord("in.topic", 3, 5_000_000_000L, 0L, null, "{\"delete\":{\"status\":{\"id\":1}}}".getBytes(StandardCharsets.UTF_8)));
+    input.add(new SourceRecord("in.topic", 3, 5_000_000_001L, 0L, null, "[1,2]".getBytes(StandardCharsets.UTF_8)));
+    input.add(new SourceRecord("in.topic", 3, 5_000_000_002L, 0L, null, new byte[] {(byte) 0xff, '{'}));
+
+    Settings settings = Settings.from(ConfigFile.parse("--unshorten=false"));
+    LinkwatchPipeline.Routed routed = LinkwatchPipeline.buildPipeline(p, settings, new CreateSource(input), discard());
+    List<String> expected = new ArrayList<>();
+    input.forEach(r -> expected.add(r.topic() + "@" + r.partition() + ":" + r.offset()));
+    PCollection<String> named =
+        org.apache.beam.sdk.values.PCollectionList.of(routed.matched())
+            .and(routed.unmatched())
+            .and(routed.errors())
+            .apply(org.apache.beam.sdk.transforms.Flatten.pCollections())
+            .apply("FromBody", MapElements.into(TypeDescriptors.strings())
+                .via(r -> String.valueOf(DeliveryCheck.Coordinates.fromBody(r.value()))));
+    PAssert.that(named).containsInAnyOrder(expected);
+    p.run();
+  }
+
   /** Create as a source transform, as tests swap it for KafkaIO. */
   static final class CreateSource
       extends PTransform<org.apache.beam.sdk.values.PBegin, PCollection<SourceRecord>> {

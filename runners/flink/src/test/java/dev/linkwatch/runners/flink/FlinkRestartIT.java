@@ -29,7 +29,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,11 +45,12 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(SharedKafka.class)
 class FlinkRestartIT {
   private static final int RATE = 80;
+  private static final int EOS_RATE = 20;
 
   @Test
   void killedAtRandomPointsAndRestartedFromCheckpointsLosesNothing(LocalKafka kafka, @TempDir Path tmp)
       throws Exception {
-    Scenario s = new Scenario(kafka, tmp, "it.restart.", 2, 2026, false);
+    Scenario s = new Scenario(kafka, tmp, "it.restart.", 2, 2026, false, RATE);
     DeliveryCheck.Report report = s.run();
     System.out.println("FlinkRestartIT at-least-once, 2 kills:\n" + report.toText());
     assertThat(report.lost()).as(report.toText()).isZero();
@@ -58,21 +58,21 @@ class FlinkRestartIT {
     assertThat(report.inputRecords()).isGreaterThan(1_000);
   }
 
+  /**
+   * KafkaIO's exactly-once sink writes key and value only (no headers), so {@link DeliveryCheck} finds
+   * the source in each output's body here. It commits a Kafka transaction per pane, far fewer records
+   * per second than the plain writer, hence the lower rate.
+   */
   @Test
-  @Disabled(
-      "Fails on Beam 2.70: KafkaIO's exactly-once sink (KafkaExactlyOnceSink.ShardWriter) builds each "
-          + "ProducerRecord from topic, timestamp, key and value only, so the linkwatch.source.* headers "
-          + "are dropped and DeliveryCheck finds every output 'unknown'; it also commits one transaction "
-          + "per record here, far slower than the input (see README, Checkpoints and restarts).")
   void exactlyOnceSinkNeitherLosesNorDuplicatesAcrossAKill(LocalKafka kafka, @TempDir Path tmp)
       throws Exception {
-    Scenario s = new Scenario(kafka, tmp, "it.restart.eos.", 1, 7, true);
+    Scenario s = new Scenario(kafka, tmp, "it.restart.eos.", 1, 7, true, EOS_RATE);
     DeliveryCheck.Report report = s.run();
     System.out.println("FlinkRestartIT exactly-once, 1 kill:\n" + report.toText());
     assertThat(report.lost()).as(report.toText()).isZero();
     assertThat(report.unknown()).as(report.toText()).isZero();
     assertThat(report.duplicatedOffsets()).as(report.toText()).isZero();
-    assertThat(report.inputRecords()).isGreaterThan(1_000);
+    assertThat(report.inputRecords()).isGreaterThan(200);
   }
 
   /** One stream, {@code kills} SIGKILLs, one restart after each, then the account. */
@@ -84,8 +84,10 @@ class FlinkRestartIT {
     final int kills;
     final Random random;
     final boolean exactlyOnce;
+    final int rate;
 
-    Scenario(LocalKafka kafka, Path tmp, String prefix, int kills, long seed, boolean exactlyOnce) {
+    Scenario(
+        LocalKafka kafka, Path tmp, String prefix, int kills, long seed, boolean exactlyOnce, int rate) {
       this.kafka = kafka;
       this.tmp = tmp;
       this.checkpoints = tmp.resolve("checkpoints");
@@ -93,6 +95,7 @@ class FlinkRestartIT {
       this.kills = kills;
       this.random = new Random(seed);
       this.exactlyOnce = exactlyOnce;
+      this.rate = rate;
     }
 
     List<String> outputs() {
@@ -102,7 +105,7 @@ class FlinkRestartIT {
     DeliveryCheck.Report run() throws Exception {
       kafka.createTopics(2, in);
       kafka.createTopics(1, in + ".matched", in + ".unmatched", in + ".errors", in + ".counts");
-      try (Stream stream = Stream.start(kafka.bootstrapServers(), in)) {
+      try (Stream stream = Stream.start(kafka.bootstrapServers(), in, rate)) {
         Optional<Path> latest = Optional.empty();
         for (int run = 0; ; run++) {
           Job job = Job.start(args(run), tmp.resolve("run-" + run + ".log"));
@@ -197,7 +200,7 @@ class FlinkRestartIT {
     final AtomicLong sent = new AtomicLong();
     final Thread thread;
 
-    private Stream(String bootstrap, String topic) {
+    private Stream(String bootstrap, String topic, int rate) {
       thread =
           new Thread(
               () -> {
@@ -205,7 +208,7 @@ class FlinkRestartIT {
                 long start = System.nanoTime();
                 try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(bootstrap)) {
                   while (producing.get()) {
-                    long wait = start + sent.get() * 1_000_000_000L / RATE - System.nanoTime();
+                    long wait = start + sent.get() * 1_000_000_000L / rate - System.nanoTime();
                     if (wait > 0) {
                       Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                     }
@@ -221,8 +224,8 @@ class FlinkRestartIT {
       thread.setDaemon(true);
     }
 
-    static Stream start(String bootstrap, String topic) {
-      Stream s = new Stream(bootstrap, topic);
+    static Stream start(String bootstrap, String topic, int rate) {
+      Stream s = new Stream(bootstrap, topic, rate);
       s.thread.start();
       return s;
     }
