@@ -665,18 +665,48 @@ public final class LocalKafka implements AutoCloseable {
   /**
    * SIGSTOPs the broker: it freezes with its sockets open, so clients connect (the kernel still accepts)
    * but get no answers, as in a long GC pause or a stalled machine. {@link #resume()} thaws it, and
-   * {@link #close()} does so too. Java cannot send SIGSTOP itself, hence {@code kill -STOP}.
+   * {@link #close()} does so too. Java cannot send SIGSTOP itself, hence {@code kill -STOP}. Returns
+   * once the kernel shows the process stopped: the signal is delivered asynchronously, and a test that
+   * starts its clock at once would otherwise time a broker that still runs.
    */
   public void pause() {
     signal("STOP");
     paused.set(true);
+    awaitState(true);
   }
 
   /** SIGCONTs a {@linkplain #pause() paused} broker; does nothing if it is not paused. */
   public void resume() {
     if (paused.compareAndSet(true, false)) {
       signal("CONT");
+      awaitState(false);
     }
+  }
+
+  /** Waits up to 10 s for {@code /proc/<pid>/stat} to show the broker stopped (state T) or not. */
+  private void awaitState(boolean stopped) {
+    Path stat = Path.of("/proc", Long.toString(process.pid()), "stat");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      Optional<String> text = readFile(stat);
+      if (text.isEmpty()) {
+        return; // no procfs, or the process is gone: nothing to wait for
+      }
+      String s = text.get();
+      int close = s.lastIndexOf(')');
+      boolean isStopped = close > 0 && close + 2 < s.length() && s.charAt(close + 2) == 'T';
+      if (isStopped == stopped) {
+        return;
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    throw new IllegalStateException(
+        "Kafka broker pid " + process.pid() + (stopped ? " not stopped" : " still stopped") + " after 10 s");
   }
 
   public boolean isPaused() {
