@@ -104,6 +104,7 @@ public final class EndToEndBench {
       Map.of(
           "flink", "linkwatch, embedded Flink, parallelism 2",
           "flink-reuse", "linkwatch, embedded Flink, parallelism 2, object reuse on",
+          "flink-1s-bundles", "linkwatch, embedded Flink, parallelism 2, Beam's 1 s bundles",
           "spark", "linkwatch, Spark local[2] (bounded read)",
           "direct", "linkwatch, DirectRunner (enforcement off)",
           "limit", "limit: plain consumer, same rules, producer, 1 thread",
@@ -361,13 +362,16 @@ public final class EndToEndBench {
         cmd.add("--windowSeconds=21600");
         cmd.add("--slideSeconds=30");
         switch (contestant) {
-          case "flink", "flink-reuse" -> {
+          case "flink", "flink-reuse", "flink-1s-bundles" -> {
             // As ./linkwatch run --runner=flink runs it.
             cmd.add("--runner=LinkwatchFlinkRunner");
             cmd.add("--streaming=true");
             cmd.add("--parallelism=2");
             cmd.add("--objectReuse=" + contestant.equals("flink-reuse"));
             cmd.add("--fasterCopy=" + contestant.equals("flink-reuse"));
+            if (contestant.equals("flink-1s-bundles")) {
+              cmd.add("--maxBundleTimeMills=1000"); // Beam's streaming default; linkwatch's is 100 ms
+            }
             cmd.addAll(config.flinkArgs());
           }
           case "spark" -> {

@@ -56,7 +56,7 @@ public final class Demo {
       out.println("  broker at " + bootstrap + ", topics tweets, tweets.matched, tweets.unmatched, tweets.errors");
 
       List<String> args = new ArrayList<>();
-      args.add("--runner=FlinkRunner");
+      args.add("--runner=LinkwatchFlinkRunner"); // as ./linkwatch run --runner=flink runs it
       args.add("--streaming=true");
       args.add("--parallelism=2");
       args.add("--unshorten=false");

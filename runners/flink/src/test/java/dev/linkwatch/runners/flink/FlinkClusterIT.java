@@ -67,7 +67,7 @@ class FlinkClusterIT {
     List<String> args =
         new ArrayList<>(
             List.of(
-                "--runner=FlinkRunner",
+                "--runner=LinkwatchFlinkRunner",
                 "--flinkMaster=" + cluster.master(),
                 "--parallelism=2",
                 "--filesToStage=" + System.getProperty("linkwatch.bundle")));
@@ -108,7 +108,7 @@ class FlinkClusterIT {
     kafka.createTopics(2, in, in + ".matched", in + ".unmatched", in + ".errors", in + ".counts");
     ClusterInput.produce(kafka.bootstrapServers(), TWEETS, 2, 13, in);
 
-    List<String> args = new ArrayList<>(List.of("run", "--runner=FlinkRunner", "--parallelism=2"));
+    List<String> args = new ArrayList<>(List.of("run", "--runner=LinkwatchFlinkRunner", "--parallelism=2"));
     args.addAll(ClusterInput.pipelineArgs(kafka.bootstrapServers(), in, 20));
     long jobsBefore = cluster.jobsRun();
     ChildJvm flinkRun = cluster.flinkRun("flink-run", Path.of(System.getProperty("linkwatch.bundle")), args);

@@ -61,6 +61,22 @@ class LatestCheckpointTest {
   }
 
   @Test
+  void streamingBundlesCloseAfter100MillisUnlessTheUserSaysOtherwise() {
+    FlinkPipelineOptions streaming = options("--streaming=true");
+    LinkwatchFlinkRunner.configure(streaming);
+    assertThat(streaming.getMaxBundleTimeMills()).isEqualTo(LinkwatchFlinkRunner.STREAMING_BUNDLE_MILLIS);
+
+    // Beam's own default, given explicitly, is the user's choice and stays.
+    FlinkPipelineOptions explicit = options("--streaming=true", "--maxBundleTimeMills=1000");
+    LinkwatchFlinkRunner.configure(explicit);
+    assertThat(explicit.getMaxBundleTimeMills()).isEqualTo(1000L);
+
+    FlinkPipelineOptions batch = options();
+    LinkwatchFlinkRunner.configure(batch);
+    assertThat(batch.getMaxBundleTimeMills()).isEqualTo(10_000L); // Beam's batch default
+  }
+
+  @Test
   void restoreFromLatestPutsItIntoTheEmbeddedClustersConfiguration(@TempDir Path dir) throws IOException {
     Path conf = Files.createDirectories(dir.resolve("conf"));
     Files.writeString(conf.resolve("flink-conf.yaml"), "rest.address: 127.0.0.1\n");

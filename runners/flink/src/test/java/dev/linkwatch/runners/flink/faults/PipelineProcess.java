@@ -28,8 +28,8 @@ final class PipelineProcess implements AutoCloseable {
   }
 
   /**
-   * Starts {@code linkwatch run --runner=FlinkRunner --streaming=true} with {@code args}; stdout and
-   * stderr go to {@code log}.
+   * Starts {@code linkwatch run --runner=LinkwatchFlinkRunner --streaming=true} (what
+   * {@code --runner=flink} runs) with {@code args}; stdout and stderr go to {@code log}.
    */
   static PipelineProcess start(Path log, String heap, List<String> args) throws IOException {
     List<String> command = new ArrayList<>();
@@ -47,7 +47,7 @@ final class PipelineProcess implements AutoCloseable {
     command.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
     command.add("-Dorg.slf4j.simpleLogger.log.org.apache.beam.sdk.metrics.MetricsEnvironment=off");
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.linkwatch.pipeline.Main"));
-    command.addAll(List.of("run", "--runner=FlinkRunner", "--streaming=true"));
+    command.addAll(List.of("run", "--runner=LinkwatchFlinkRunner", "--streaming=true"));
     command.addAll(args);
     Files.createDirectories(log.getParent());
     Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
