@@ -29,6 +29,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * produced while the job was down come out only if the checkpoint restored the reader's offsets (a
  * restart that ignored the checkpoint, or fell back to committed group offsets, would lose them).
  */
+@Tag("fault")
 @ExtendWith(SharedKafka.class)
 class FlinkRestartIT {
   private static final int RATE = 80;
