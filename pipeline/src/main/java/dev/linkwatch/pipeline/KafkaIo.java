@@ -166,8 +166,18 @@ public final class KafkaIo {
             Channel.COUNTS, options.getCountsTopic());
     boolean eos = options.getExactlyOnce();
     String group = options.getConsumerGroup();
-    return channel ->
-        writeRecords(bootstrap, topics.get(channel), producer, eos ? group + ".eos." + topics.get(channel) : null);
+    return new Sinks() {
+      @Override
+      public PTransform<PCollection<OutputRecord>, PDone> to(Channel channel) {
+        return writeRecords(
+            bootstrap, topics.get(channel), producer, eos ? group + ".eos." + topics.get(channel) : null);
+      }
+
+      @Override
+      public boolean writesEachBranch() {
+        return true;
+      }
+    };
   }
 
   /** The writers' client settings: the user's kafkaProperties, then linkwatch's defaults. */
@@ -227,7 +237,11 @@ public final class KafkaIo {
                 // Keys are often null (tweets arrive unkeyed), and Flink copies through coders.
                 ProducerRecordCoder.of(
                     NullableCoder.of(ByteArrayCoder.of()), NullableCoder.of(ByteArrayCoder.of())))
-            .apply("Produce", eosSinkGroup == null ? write : write.withEOS(1, eosSinkGroup));
+            .apply(
+                "Produce",
+                eosSinkGroup == null
+                    ? write.withProducerFactoryFn(SharedProducer.factory())
+                    : write.withEOS(1, eosSinkGroup));
       }
     };
   }

@@ -26,6 +26,8 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TypeDescriptor;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The linkwatch job: read raw records, parse, classify URLs, match the catalog, route by outcome, and
@@ -103,28 +105,28 @@ public final class LinkwatchPipeline {
                     .via((NoticeRecord n) -> OutputRecord.from(n.source(), Enrichment.notice(n))))
             .setCoder(OutputRecord.coder());
 
-    PCollection<OutputRecord> unmatched =
-        PCollectionList.of(routed.get(route.unmatchedTag()))
-            .and(noticeRecords)
-            .apply("JoinUnmatchedAndNotices", Flatten.pCollections());
-
     PCollection<DeadLetter> deadLetters =
         PCollectionList.of(parsed.get(parse.failuresTag()))
             .and(routed.get(route.errorsTag()))
             .apply("CollectDeadLetters", Flatten.pCollections());
     int maxBytes = settings.maxRecordBytes();
-    PCollection<OutputRecord> errors =
-        deadLetters
-            .apply(
-                "RenderDeadLetters",
-                MapElements.into(TypeDescriptor.of(OutputRecord.class))
-                    .via((DeadLetter d) -> OutputRecord.from(d.source(), d.toJson(maxBytes))))
-            .setCoder(OutputRecord.coder());
+    Map<String, PCollection<OutputRecord>> errorBranches = new LinkedHashMap<>();
+    errorBranches.put(
+        "ParseFailures",
+        parsed.get(parse.failuresTag()).apply("RenderParseFailures", renderDeadLetters(maxBytes))
+            .setCoder(OutputRecord.coder()));
+    errorBranches.put(
+        "RouteFailures",
+        routed.get(route.errorsTag()).apply("RenderRouteFailures", renderDeadLetters(maxBytes))
+            .setCoder(OutputRecord.coder()));
+    Map<String, PCollection<OutputRecord>> unmatchedBranches = new LinkedHashMap<>();
+    unmatchedBranches.put("Unmatched", routed.get(route.unmatchedTag()));
+    unmatchedBranches.put("Notices", noticeRecords);
 
     PCollection<OutputRecord> matched = routed.get(route.matchedTag());
     matched.apply("WriteMatched", sinks.to(Channel.MATCHED));
-    unmatched.apply("WriteUnmatched", sinks.to(Channel.UNMATCHED));
-    errors.apply("WriteDeadLetters", sinks.to(Channel.ERRORS));
+    PCollection<OutputRecord> unmatched = write(sinks, Channel.UNMATCHED, "Unmatched", unmatchedBranches);
+    PCollection<OutputRecord> errors = write(sinks, Channel.ERRORS, "DeadLetters", errorBranches);
 
     PCollection<CountReport> counts =
         PCollectionList.of(routed.get(route.eventsTag()))
@@ -165,6 +167,33 @@ public final class LinkwatchPipeline {
       counts.apply("PrintCounts", ParDo.of(new PrintCountsFn(topN)));
     }
     return new Routed(matched, unmatched, errors, judged, notices, deadLetters, counts);
+  }
+
+  /**
+   * Writes one channel fed by several branches and returns them joined (for callers and tests). Where
+   * the sink allows it each branch gets its own writer ({@code Write<branch>}), so on Flink the writer
+   * stays in the branch's fused chain; otherwise the joined collection is written once
+   * ({@code Write<name>}).
+   */
+  private static PCollection<OutputRecord> write(
+      Sinks sinks, Channel channel, String name, Map<String, PCollection<OutputRecord>> branches) {
+    PCollectionList<OutputRecord> list =
+        PCollectionList.empty(branches.values().iterator().next().getPipeline());
+    for (PCollection<OutputRecord> branch : branches.values()) {
+      list = list.and(branch);
+    }
+    PCollection<OutputRecord> joined = list.apply("Join" + name, Flatten.pCollections());
+    if (sinks.writesEachBranch()) {
+      branches.forEach((branch, records) -> records.apply("Write" + branch, sinks.to(channel)));
+    } else {
+      joined.apply("Write" + name, sinks.to(channel));
+    }
+    return joined;
+  }
+
+  private static MapElements<DeadLetter, OutputRecord> renderDeadLetters(int maxBytes) {
+    return MapElements.into(TypeDescriptor.of(OutputRecord.class))
+        .via((DeadLetter d) -> OutputRecord.from(d.source(), d.toJson(maxBytes)));
   }
 
   static CountWindows countWindows(Windowing w) {

@@ -10,4 +10,13 @@ import org.apache.beam.sdk.values.POutput;
 @FunctionalInterface
 public interface Sinks extends Serializable {
   PTransform<PCollection<OutputRecord>, ? extends POutput> to(Channel channel);
+
+  /**
+   * Whether a channel fed by several branches may get one writer per branch. Kafka topics can (and on
+   * Flink a Flatten before the writer would cut the fused chain and ship every record through the
+   * network stack); a file cannot have two writers, so file sinks get the branches flattened.
+   */
+  default boolean writesEachBranch() {
+    return false;
+  }
 }

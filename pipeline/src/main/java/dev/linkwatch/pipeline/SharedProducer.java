@@ -1,0 +1,171 @@
+package dev.linkwatch.pipeline;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * One Kafka producer per JVM and client configuration, handed to every KafkaIO writer of the job.
+ *
+ * <p>KafkaIO opens a producer per writer instance: with four output topics and two parallel
+ * subtasks, eight producers, each with its own network thread, buffer and half-full batches, on a
+ * machine whose cores the pipeline threads need. Kafka's producer is thread-safe and meant to be
+ * shared; records to many topics travel in one request. Each handle's {@code close()} gives its share
+ * back, and the last one closes the producer. A {@code flush()} waits for every record sent through
+ * the producer, other writers' too: more than a writer needs, never less. Not for transactions (the
+ * exactly-once sink makes its own producers).
+ */
+final class SharedProducer implements Producer<byte[], byte[]> {
+  private static final Map<Map<String, Object>, Entry> OPEN = new HashMap<>();
+
+  private final Entry entry;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private SharedProducer(Entry entry) {
+    this.entry = entry;
+  }
+
+  /** KafkaIO's {@code withProducerFactoryFn}: a handle on the shared producer for this configuration. */
+  static SerializableFunction<Map<String, Object>, Producer<byte[], byte[]>> factory() {
+    return SharedProducer::acquire;
+  }
+
+  static SharedProducer acquire(Map<String, Object> config) {
+    Map<String, Object> key = Map.copyOf(config);
+    synchronized (OPEN) {
+      Entry e = OPEN.computeIfAbsent(key, k -> new Entry(k, new KafkaProducer<>(new HashMap<>(k))));
+      e.handles++;
+      return new SharedProducer(e);
+    }
+  }
+
+  /** Producers open in this JVM (for tests). */
+  static int openProducers() {
+    synchronized (OPEN) {
+      return OPEN.size();
+    }
+  }
+
+  @Override
+  public Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record) {
+    return entry.producer.send(record);
+  }
+
+  @Override
+  public Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record, Callback callback) {
+    return entry.producer.send(record, callback);
+  }
+
+  @Override
+  public void flush() {
+    entry.producer.flush();
+  }
+
+  @Override
+  public List<PartitionInfo> partitionsFor(String topic) {
+    return entry.producer.partitionsFor(topic);
+  }
+
+  @Override
+  public Map<MetricName, ? extends Metric> metrics() {
+    return entry.producer.metrics();
+  }
+
+  @Override
+  public Uuid clientInstanceId(Duration timeout) {
+    return entry.producer.clientInstanceId(timeout);
+  }
+
+  @Override
+  public void close() {
+    release(null);
+  }
+
+  @Override
+  public void close(Duration timeout) {
+    release(timeout);
+  }
+
+  private void release(Duration timeout) {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    KafkaProducer<byte[], byte[]> last = null;
+    synchronized (OPEN) {
+      if (--entry.handles == 0) {
+        OPEN.remove(entry.key);
+        last = entry.producer;
+      }
+    }
+    if (last != null) {
+      if (timeout == null) {
+        last.close();
+      } else {
+        last.close(timeout);
+      }
+    }
+  }
+
+  @Override
+  public void initTransactions() {
+    throw noTransactions();
+  }
+
+  @Override
+  public void beginTransaction() {
+    throw noTransactions();
+  }
+
+  @Override
+  @SuppressWarnings("deprecation")
+  public void sendOffsetsToTransaction(Map<TopicPartition, OffsetAndMetadata> offsets, String groupId) {
+    throw noTransactions();
+  }
+
+  @Override
+  public void sendOffsetsToTransaction(
+      Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata groupMetadata) {
+    throw noTransactions();
+  }
+
+  @Override
+  public void commitTransaction() {
+    throw noTransactions();
+  }
+
+  @Override
+  public void abortTransaction() {
+    throw noTransactions();
+  }
+
+  private static UnsupportedOperationException noTransactions() {
+    return new UnsupportedOperationException("a shared producer carries no transactions");
+  }
+
+  private static final class Entry {
+    final Map<String, Object> key;
+    final KafkaProducer<byte[], byte[]> producer;
+    int handles;
+
+    Entry(Map<String, Object> key, KafkaProducer<byte[], byte[]> producer) {
+      this.key = key;
+      this.producer = producer;
+    }
+  }
+}
