@@ -755,28 +755,22 @@ public final class LocalKafka implements AutoCloseable {
   private record Relaunch(ProcessBuilder command, Duration startTimeout) {}
 
   private static boolean ownerAlive(Path dir) {
-    return readFile(dir.resolve(OWNER_FILE))
-        .flatMap(s -> {
-          try {
-            return ProcessHandle.of(Long.parseLong(s));
-          } catch (NumberFormatException e) {
-            return Optional.empty();
-          }
-        })
-        .filter(ProcessHandle::isAlive)
-        .isPresent();
+    return readPid(dir.resolve(OWNER_FILE)).flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive).isPresent();
+  }
+
+  private static Optional<Long> readPid(Path file) {
+    return readFile(file).flatMap(s -> {
+      try {
+        return Optional.of(Long.parseLong(s));
+      } catch (NumberFormatException e) {
+        return Optional.empty();
+      }
+    });
   }
 
   /** The pid of a live broker started on this data dir (detached or not), from its pid file. */
   public static Optional<Long> runningPid(Path dataDir) {
-    return readFile(dataDir.resolve(PID_FILE))
-        .flatMap(s -> {
-          try {
-            return Optional.of(Long.parseLong(s));
-          } catch (NumberFormatException e) {
-            return Optional.empty();
-          }
-        })
+    return readPid(dataDir.resolve(PID_FILE))
         .flatMap(ProcessHandle::of)
         .filter(ProcessHandle::isAlive)
         .filter(LocalKafka::looksLikeBroker)
