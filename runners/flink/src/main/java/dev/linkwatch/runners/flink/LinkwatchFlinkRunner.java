@@ -13,6 +13,7 @@ import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.StreamingOptions;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.PipelineRunner;
 import org.apache.flink.configuration.Configuration;
@@ -58,7 +59,7 @@ public final class LinkwatchFlinkRunner extends PipelineRunner<PipelineResult> {
   static void configure(PipelineOptions options) {
     CheckpointOptions checkpoints = options.as(CheckpointOptions.class);
     FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
-    if (flink.as(org.apache.beam.sdk.options.StreamingOptions.class).isStreaming()
+    if (flink.as(StreamingOptions.class).isStreaming()
         && !isSet(options, "maxBundleTimeMills")) {
       flink.setMaxBundleTimeMills(STREAMING_BUNDLE_MILLIS);
     }

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,9 +26,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
@@ -206,13 +210,12 @@ class FlinkRestartIT {
           Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         while (System.nanoTime() < deadline) {
-          Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latestOf = new java.util.HashMap<>();
-          topics.forEach(t -> latestOf.put(new TopicPartition(t, 0), org.apache.kafka.clients.admin.OffsetSpec.latest()));
+          Map<TopicPartition, OffsetSpec> latestOf = new HashMap<>();
+          topics.forEach(t -> latestOf.put(new TopicPartition(t, 0), OffsetSpec.latest()));
           var offsets =
               admin.listOffsets(
                       latestOf,
-                      new org.apache.kafka.clients.admin.ListOffsetsOptions(
-                          org.apache.kafka.common.IsolationLevel.READ_COMMITTED))
+                      new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
                   .all()
                   .get();
           if (offsets.values().stream().allMatch(o -> o.offset() > 0)) {
