@@ -7,6 +7,7 @@ import dev.linkwatch.local.SharedKafka;
 import dev.linkwatch.pipeline.DeliveryCheck;
 import dev.linkwatch.pipeline.demo.TweetGenerator;
 import dev.linkwatch.pipeline.testing.KafkaClients;
+import dev.linkwatch.pipeline.testing.KeptLogs;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -124,7 +125,7 @@ class FlinkRestartIT {
       try (Stream stream = Stream.start(kafka.bootstrapServers(), in, rate)) {
         Optional<Path> latest = Optional.empty();
         for (int run = 0; ; run++) {
-          Job job = Job.start(args(run), logs().resolve(in + ".run-" + run + ".log"));
+          Job job = Job.start(args(run), KeptLogs.dir(tmp).resolve(in + ".run-" + run + ".log"));
           try {
             latest = job.awaitCheckpointAfter(checkpoints, latest);
             if (run > 0) {
@@ -162,12 +163,6 @@ class FlinkRestartIT {
           Thread.sleep(1_000 + random.nextInt(2_000));
         }
       }
-    }
-
-    /** The jobs' logs: in the test's temporary folder, or kept in {@code -Dlinkwatch.it.logs=DIR}. */
-    Path logs() throws IOException {
-      String keep = System.getProperty("linkwatch.it.logs", "");
-      return keep.isBlank() ? tmp : Files.createDirectories(Path.of(keep));
     }
 
     String group(int run) {

@@ -8,6 +8,7 @@ import dev.linkwatch.pipeline.DeliveryCheck;
 import dev.linkwatch.pipeline.demo.TweetGenerator;
 import dev.linkwatch.pipeline.testing.BatchCounts;
 import dev.linkwatch.pipeline.testing.KafkaClients;
+import dev.linkwatch.pipeline.testing.KeptLogs;
 import dev.linkwatch.pipeline.testing.LinkwatchProcess;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +41,7 @@ class SparkStreamingIT {
   private static final int WHILE_DOWN = 200;
 
   @Test
-  void streamsRoutesAndCountsThenRestartsFromItsCheckpoint(LocalKafka kafka, @TempDir Path dir)
+  void streamsRoutesAndCountsWhileRunningThenStops(LocalKafka kafka, @TempDir Path dir)
       throws Exception {
     String in = "spark-stream." + UUID.randomUUID().toString().substring(0, 8);
     List<String> routed = List.of(in + ".matched", in + ".unmatched", in + ".errors");
@@ -69,7 +70,7 @@ class SparkStreamingIT {
                 "--slideSeconds=10");
     TweetGenerator generator = new TweetGenerator(7, 0.03, Instant.now());
 
-    try (LinkwatchProcess spark = LinkwatchProcess.start("spark", logs(dir).resolve(in + ".log"), args)) {
+    try (LinkwatchProcess spark = LinkwatchProcess.start("spark", KeptLogs.dir(dir).resolve(in + ".log"), args)) {
       send(kafka, in, generator, TWEETS);
 
       // The job never ends by itself: every record counted means every batch window closed on the
@@ -129,12 +130,6 @@ class SparkStreamingIT {
     }
   }
 
-  /** The jobs' logs: in the test's temporary folder, or kept in {@code -Dlinkwatch.it.logs=DIR}. */
-  private static Path logs(Path tmp) throws java.io.IOException {
-    String keep = System.getProperty("linkwatch.it.logs", "");
-    return keep.isBlank() ? tmp : java.nio.file.Files.createDirectories(Path.of(keep));
-  }
-
   /**
    * Runs only with {@code -Dlinkwatch.it.sparkRestart=true}: on Beam 2.70's Spark runner the restarted
    * job ran microbatches but read nothing (README, Spark streaming), so it would fail every run.
@@ -153,7 +148,7 @@ class SparkStreamingIT {
       }
     }
     send(kafka, in, generator, WHILE_DOWN);
-    try (LinkwatchProcess spark = LinkwatchProcess.start("spark", logs(dir).resolve(in + ".restarted.log"), args)) {
+    try (LinkwatchProcess spark = LinkwatchProcess.start("spark", KeptLogs.dir(dir).resolve(in + ".restarted.log"), args)) {
       send(kafka, in, generator, WHILE_DOWN);
       DeliveryCheck.Report account =
           DeliveryCheck.of(Map.of("bootstrap.servers", kafka.bootstrapServers()), in, routed)
