@@ -1,6 +1,7 @@
 package dev.linkwatch.pipeline;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,15 +28,25 @@ import org.apache.kafka.common.Uuid;
  * subtasks, eight producers, each with its own network thread, buffer and half-full batches, on a
  * machine whose cores the pipeline threads need. Kafka's producer is thread-safe and meant to be
  * shared; records to many topics travel in one request. Each handle's {@code close()} gives its share
- * back, and the last one closes the producer. A {@code flush()} waits for every record sent through
- * the producer, other writers' too: more than a writer needs, never less. Not for transactions (the
- * exactly-once sink makes its own producers).
+ * back, and the last one closes the producer. Not for transactions (the exactly-once sink makes its
+ * own producers).
+ *
+ * <p>{@code flush()} returns at once when every record sent through this handle is already
+ * acknowledged, and otherwise flushes the producer (which waits for all records, other writers' too).
+ * Why: KafkaIO's writers flush at the end of every bundle, and on Flink the five writers of one
+ * chain end their bundles one after the other. Kafka's flush waits for whatever the other thread
+ * appended meanwhile, so five flushes in a row cost up to five broker round trips per bundle; the
+ * first one already covered the records of all five.
  */
 final class SharedProducer implements Producer<byte[], byte[]> {
   private static final Map<Map<String, Object>, Entry> OPEN = new HashMap<>();
 
+  /** Above this many, acknowledged sends are dropped from {@link #unflushed} before adding more. */
+  private static final int PRUNE_AT = 4096;
+
   private final Entry entry;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final ArrayDeque<Future<RecordMetadata>> unflushed = new ArrayDeque<>();
 
   private SharedProducer(Entry entry) {
     this.entry = entry;
@@ -64,17 +75,42 @@ final class SharedProducer implements Producer<byte[], byte[]> {
 
   @Override
   public Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record) {
-    return entry.producer.send(record);
+    return remember(entry.producer.send(record));
   }
 
   @Override
   public Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record, Callback callback) {
-    return entry.producer.send(record, callback);
+    return remember(entry.producer.send(record, callback));
+  }
+
+  private synchronized Future<RecordMetadata> remember(Future<RecordMetadata> sent) {
+    if (unflushed.size() >= PRUNE_AT) {
+      unflushed.removeIf(Future::isDone);
+    }
+    unflushed.add(sent);
+    return sent;
   }
 
   @Override
   public void flush() {
+    synchronized (this) {
+      unflushed.removeIf(Future::isDone);
+      if (unflushed.isEmpty()) {
+        return;
+      }
+    }
     entry.producer.flush();
+    synchronized (this) {
+      // Everything sent before the producer's flush began is now done; sends made during it may not
+      // be, and stay for the next flush.
+      unflushed.removeIf(Future::isDone);
+    }
+  }
+
+  /** Sends through this handle not yet known to be acknowledged (for tests). */
+  synchronized int unflushedCount() {
+    unflushed.removeIf(Future::isDone);
+    return unflushed.size();
   }
 
   @Override

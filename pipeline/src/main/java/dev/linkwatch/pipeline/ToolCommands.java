@@ -340,7 +340,7 @@ final class ToolCommands {
     @Option(names = "--tweets", description = "e2e: tweets preloaded (default 1000000, quick 100000).")
     Long tweets;
 
-    @Option(names = "--contestants", split = ",", description = "e2e: who runs (default flink,spark,direct,limit,original; quick flink,limit). Also flink-reuse (object reuse and faster copy on) and flink-1s-bundles (Beam's 1 s bundles instead of 100 ms).")
+    @Option(names = "--contestants", split = ",", description = "e2e: who runs (default flink,spark,direct,limit,original; quick flink,limit). Also flink-copying (Beam's defaults: elements copied between steps, metrics on) and flink-1s-bundles (Beam's 1 s bundles instead of 100 ms).")
     List<String> contestants;
 
     @Option(names = "--catalog-names", defaultValue = "100000", description = "e2e: catalog size, real names scaled up (default ${DEFAULT-VALUE}).")

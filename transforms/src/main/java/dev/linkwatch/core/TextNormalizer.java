@@ -3,6 +3,7 @@ package dev.linkwatch.core;
 import java.text.Normalizer;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One normalisation for both catalog terms and tweet text, so that the two meet in a single
@@ -138,7 +139,7 @@ public final class TextNormalizer {
         i = j;
         continue;
       }
-      String folded = fold(s.substring(i, j));
+      String folded = foldUnit(s, i, j);
       for (int k = 0; k < folded.length(); ) {
         int f = folded.codePointAt(k);
         k += Character.charCount(f);
@@ -245,6 +246,44 @@ public final class TextNormalizer {
         || cp >= 0xFE00 && cp <= 0xFE0F // variation selectors (emoji presentation)
         || cp >= 0xE0100 && cp <= 0xE01EF;
   }
+
+  /**
+   * {@link #fold} of {@code s[i, j)}, remembered for a lone code point. Tweets in Japanese, Korean or
+   * with emoji are mostly such code points, and three {@link Normalizer} passes plus their strings
+   * for each one made the non-ASCII path the matcher's main cost. A code point with marks after it is
+   * rare and folded afresh. The tables are filled racily on purpose: a String is safe to publish
+   * without a lock, and two threads folding the same code point store equal results.
+   */
+  private static String foldUnit(String s, int i, int j) {
+    char c = s.charAt(i);
+    if (j == i + 1) {
+      String f = FOLDED_BMP[c];
+      if (f == null) {
+        f = fold(String.valueOf(c));
+        FOLDED_BMP[c] = f;
+      }
+      return f;
+    }
+    if (j == i + 2 && Character.isHighSurrogate(c)) {
+      int cp = s.codePointAt(i);
+      String f = FOLDED_SUPPLEMENTARY.get(cp);
+      if (f == null) {
+        f = fold(s.substring(i, j));
+        if (FOLDED_SUPPLEMENTARY.size() < MAX_FOLDED_SUPPLEMENTARY) {
+          FOLDED_SUPPLEMENTARY.put(cp, f);
+        }
+      }
+      return f;
+    }
+    return fold(s.substring(i, j));
+  }
+
+  private static final String[] FOLDED_BMP = new String[0x10000];
+  /** Emoji and rare scripts; bounded so hostile input cannot grow it without end. */
+  private static final int MAX_FOLDED_SUPPLEMENTARY = 8192;
+
+  private static final ConcurrentHashMap<Integer, String> FOLDED_SUPPLEMENTARY =
+      new ConcurrentHashMap<>();
 
   /** Folds one code point plus its combining marks; slow path, only for non-ASCII input. */
   static String fold(String unit) {
