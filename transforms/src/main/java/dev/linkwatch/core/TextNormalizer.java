@@ -35,6 +35,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * their word ("#LittleMix" → "littlemix").
  */
 public final class TextNormalizer {
+  /** {@link #foldUnit}'s memory: one slot per BMP char, filled on first use. */
+  private static final String[] FOLDED_BMP = new String[0x10000];
+  /** Emoji and rare scripts; bounded so hostile input cannot grow it without end. */
+  private static final int MAX_FOLDED_SUPPLEMENTARY = 8192;
+  private static final ConcurrentHashMap<Integer, String> FOLDED_SUPPLEMENTARY =
+      new ConcurrentHashMap<>();
+
   private TextNormalizer() {}
 
   /** Normalises tweet text (URLs and mentions removed) keeping the offset map. */
@@ -277,13 +284,6 @@ public final class TextNormalizer {
     }
     return fold(s.substring(i, j));
   }
-
-  private static final String[] FOLDED_BMP = new String[0x10000];
-  /** Emoji and rare scripts; bounded so hostile input cannot grow it without end. */
-  private static final int MAX_FOLDED_SUPPLEMENTARY = 8192;
-
-  private static final ConcurrentHashMap<Integer, String> FOLDED_SUPPLEMENTARY =
-      new ConcurrentHashMap<>();
 
   /** Folds one code point plus its combining marks; slow path, only for non-ASCII input. */
   static String fold(String unit) {
