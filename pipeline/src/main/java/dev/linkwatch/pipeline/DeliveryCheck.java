@@ -158,7 +158,7 @@ public final class DeliveryCheck {
 
   /**
    * The input record an output record names: in its {@code linkwatch.source.*} headers, or, where a
-   * writer dropped them (KafkaIO's exactly-once sink writes key and value only), in its JSON body.
+   * tool on the way dropped them (one that copies only key and value), in its JSON body.
    */
   record Coordinates(String topic, int partition, long offset) {
     private static final ObjectMapper JSON = new ObjectMapper();

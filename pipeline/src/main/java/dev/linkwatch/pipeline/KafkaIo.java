@@ -165,22 +165,45 @@ public final class KafkaIo {
             Channel.ERRORS, options.getErrorsTopic(),
             Channel.COUNTS, options.getCountsTopic());
     boolean eos = options.getExactlyOnce();
+    if (eos && !options.getRunner().getSimpleName().contains("Flink")) {
+      // The exactly-once writer relies on Flink's order within a partition and its checkpoints.
+      throw new ConfigException(
+          "exactlyOnce: needs the Flink runner with --checkpointDir, not " + options.getRunner().getSimpleName());
+    }
+    Map<String, Object> client = new HashMap<>(settings.kafkaProperties());
+    client.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     String group = options.getConsumerGroup();
     return new Sinks() {
       @Override
       public PTransform<PCollection<OutputRecord>, PDone> to(Channel channel) {
-        return writeRecords(
-            bootstrap, topics.get(channel), producer, eos ? group + ".eos." + topics.get(channel) : null);
+        return to(channel, channel.fileName());
+      }
+
+      @Override
+      public PTransform<PCollection<OutputRecord>, PDone> to(Channel channel, String branch) {
+        String topic = topics.get(channel);
+        // Counts belong to windows, not to input offsets, so they have no marker to deduplicate by:
+        // at least once in either mode (each report names its window; the last one for a window wins).
+        return eos && channel != Channel.COUNTS
+            ? WriteExactlyOnce.to(topic, group + ".eos." + branch, client, transactional(producer))
+            : writeRecords(bootstrap, topic, producer);
       }
 
       @Override
       public boolean writesEachBranch() {
-        // The exactly-once sink keeps its progress under one sink group per topic, and two writers
-        // with the same group and shard fence each other's transactions (FlinkRestartIT saw 6 of
-        // 1 645 records committed): one writer per topic there.
-        return !eos;
+        return true;
       }
     };
+  }
+
+  /**
+   * The exactly-once writer's settings: a transaction must be allowed to outlast a delivery that
+   * rides out a broker outage, or the broker aborts it while its records are still being retried.
+   */
+  static Map<String, Object> transactional(Map<String, Object> producer) {
+    Map<String, Object> config = new HashMap<>(producer);
+    config.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, DELIVERY_TIMEOUT_MS + 60_000);
+    return config;
   }
 
   /** The writers' client settings: the user's kafkaProperties, then linkwatch's defaults. */
@@ -210,16 +233,6 @@ public final class KafkaIo {
 
   public static PTransform<PCollection<OutputRecord>, PDone> writeRecords(
       String bootstrapServers, String topic, Map<String, Object> producerConfig) {
-    return writeRecords(bootstrapServers, topic, producerConfig, null);
-  }
-
-  /**
-   * As above; with an {@code eosSinkGroup} the records go through KafkaIO's exactly-once sink
-   * (Kafka transactions, one shard), which keeps its progress under that group id: a restarted job
-   * must use the same one.
-   */
-  public static PTransform<PCollection<OutputRecord>, PDone> writeRecords(
-      String bootstrapServers, String topic, Map<String, Object> producerConfig, String eosSinkGroup) {
     Map<String, Object> config = new HashMap<>(producerConfig);
     KafkaIO.WriteRecords<byte[], byte[]> write =
         KafkaIO.<byte[], byte[]>writeRecords()
@@ -227,7 +240,8 @@ public final class KafkaIo {
             .withTopic(topic)
             .withKeySerializer(ByteArraySerializer.class)
             .withValueSerializer(ByteArraySerializer.class)
-            .withProducerConfigUpdates(config);
+            .withProducerConfigUpdates(config)
+            .withProducerFactoryFn(SharedProducer.factory());
     return new PTransform<>("WriteKafka") {
       @Override
       public PDone expand(PCollection<OutputRecord> input) {
@@ -240,11 +254,7 @@ public final class KafkaIo {
                 // Keys are often null (tweets arrive unkeyed), and Flink copies through coders.
                 ProducerRecordCoder.of(
                     NullableCoder.of(ByteArrayCoder.of()), NullableCoder.of(ByteArrayCoder.of())))
-            .apply(
-                "Produce",
-                eosSinkGroup == null
-                    ? write.withProducerFactoryFn(SharedProducer.factory())
-                    : write.withEOS(1, eosSinkGroup));
+            .apply("Produce", write);
       }
     };
   }

@@ -31,11 +31,10 @@ public interface KafkaWriteOptions extends PipelineOptions {
   void setMaxRecordBytes(int value);
 
   @Description(
-      "EXPERIMENTAL, not verified: write the output topics through Kafka transactions (KafkaIO's "
-          + "exactly-once sink), so read_committed consumers see each record once across restarts. "
-          + "Needs Flink with checkpointing (--checkpointDir); output is visible only after a checkpoint "
-          + "completes. On Beam 2.70 that sink drops the linkwatch.source.* headers and commits one "
-          + "transaction per record; a restarted job must keep its --consumerGroup.")
+      "Write the matched, unmatched and error topics through Kafka transactions that also commit the "
+          + "input offset they reach, so read_committed consumers see each record once across crashes and "
+          + "restarts (the counts topic stays at-least-once). Needs the Flink runner with --checkpointDir; "
+          + "a restarted job must keep its --consumerGroup.")
   @Default.Boolean(false)
   boolean getExactlyOnce();
 

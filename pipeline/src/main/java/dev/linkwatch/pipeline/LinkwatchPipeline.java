@@ -124,7 +124,7 @@ public final class LinkwatchPipeline {
     unmatchedBranches.put("Notices", noticeRecords);
 
     PCollection<OutputRecord> matched = routed.get(route.matchedTag());
-    matched.apply("WriteMatched", sinks.to(Channel.MATCHED));
+    matched.apply("WriteMatched", sinks.to(Channel.MATCHED, "Matched"));
     PCollection<OutputRecord> unmatched = write(sinks, Channel.UNMATCHED, "Unmatched", unmatchedBranches);
     PCollection<OutputRecord> errors = write(sinks, Channel.ERRORS, "DeadLetters", errorBranches);
 
@@ -184,7 +184,7 @@ public final class LinkwatchPipeline {
     }
     PCollection<OutputRecord> joined = list.apply("Join" + name, Flatten.pCollections());
     if (sinks.writesEachBranch()) {
-      branches.forEach((branch, records) -> records.apply("Write" + branch, sinks.to(channel)));
+      branches.forEach((branch, records) -> records.apply("Write" + branch, sinks.to(channel, branch)));
     } else {
       joined.apply("Write" + name, sinks.to(channel));
     }

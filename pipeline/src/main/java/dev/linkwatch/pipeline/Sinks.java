@@ -12,6 +12,14 @@ public interface Sinks extends Serializable {
   PTransform<PCollection<OutputRecord>, ? extends POutput> to(Channel channel);
 
   /**
+   * The writer of one named branch of a channel (see {@link #writesEachBranch}). Sinks that keep
+   * progress per writer (the exactly-once writer) need a name that is the same in every run.
+   */
+  default PTransform<PCollection<OutputRecord>, ? extends POutput> to(Channel channel, String branch) {
+    return to(channel);
+  }
+
+  /**
    * Whether a channel fed by several branches may get one writer per branch. Kafka topics can (and on
    * Flink a Flatten before the writer would cut the fused chain and ship every record through the
    * network stack); a file cannot have two writers, so file sinks get the branches flattened.

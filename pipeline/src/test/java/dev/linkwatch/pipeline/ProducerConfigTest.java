@@ -1,6 +1,7 @@
 package dev.linkwatch.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.Test;
@@ -30,5 +31,21 @@ class ProducerConfigTest {
         .containsEntry(ProducerConfig.RETRIES_CONFIG, "5")
         .containsEntry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "60000")
         .containsEntry(ProducerConfig.MAX_BLOCK_MS_CONFIG, 300_000);
+  }
+
+  @Test
+  void aTransactionOutlastsTheDeliveryItWaitsFor() {
+    var config = KafkaIo.transactional(KafkaIo.producerConfig(Settings.from(ConfigFile.parse())));
+    // Else the broker aborts a transaction whose records are still being retried through an outage.
+    assertThat((int) config.get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG))
+        .isGreaterThan((int) config.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG));
+  }
+
+  @Test
+  void exactlyOnceRefusesARunnerThatDoesNotKeepPartitionOrder() {
+    LinkwatchOptions options = ConfigFile.parse("--runner=DirectRunner", "--exactlyOnce=true");
+    assertThatThrownBy(() -> KafkaIo.sinks(options, Settings.from(options)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("exactlyOnce: needs the Flink runner");
   }
 }

@@ -148,10 +148,14 @@ public final class ClassifyUrls extends PTransform<PCollection<TweetRecord>, PCo
     private transient Unshortener unshortener;
     private transient List<Pending> pending;
 
-    /** A tweet waiting for its lookups, with where it must be emitted. */
+    /**
+     * A tweet waiting for its lookups (or, with {@code ready}, judged already but queued behind one
+     * that waits), with where it must be emitted.
+     */
     private record Pending(
         TweetRecord record,
         List<CompletableFuture<Resolution>> lookups,
+        JudgedTweet ready,
         Instant timestamp,
         BoundedWindow window) {}
 
@@ -179,12 +183,20 @@ public final class ClassifyUrls extends PTransform<PCollection<TweetRecord>, PCo
         OutputReceiver<JudgedTweet> out) {
       Tweet tweet = record.tweet();
       Verdict early = earlyVerdict(tweet);
+      JudgedTweet ready = null;
       if (early != null) {
-        out.output(new JudgedTweet(record, List.of(), List.of(), 0, early));
+        ready = new JudgedTweet(record, List.of(), List.of(), 0, early);
+      } else if (unshortener == null || tweet.urls().stream().noneMatch(unshortener::isShortened)) {
+        ready = judge(record, unresolved(tweet.urls()), whitelist, blacklist);
+      }
+      if (ready != null && pending.isEmpty()) {
+        out.output(ready);
         return;
       }
-      if (unshortener == null || tweet.urls().stream().noneMatch(unshortener::isShortened)) {
-        out.output(judge(record, unresolved(tweet.urls()), whitelist, blacklist));
+      // Once one tweet waits, those after it wait too: the records of an input partition leave in
+      // the order they came, which the exactly-once writer's offset marker relies on.
+      if (ready != null) {
+        pending.add(new Pending(record, List.of(), ready, timestamp, window));
         return;
       }
       List<CompletableFuture<Resolution>> futures = new ArrayList<>(tweet.urls().size());
@@ -194,12 +206,16 @@ public final class ClassifyUrls extends PTransform<PCollection<TweetRecord>, PCo
       lookups.inc(futures.size());
       // Emitted at the end of the bundle with its own timestamp and window: the runners bound bundle
       // size (Flink: 1000 elements or 1 s by default), which bounds what waits here.
-      pending.add(new Pending(record, futures, timestamp, window));
+      pending.add(new Pending(record, futures, null, timestamp, window));
     }
 
     @FinishBundle
     public void finishBundle(FinishBundleContext context) {
       for (Pending p : pending) {
+        if (p.ready != null) {
+          context.output(p.ready, p.timestamp, p.window);
+          continue;
+        }
         List<Resolution> resolved = new ArrayList<>(p.lookups.size());
         for (CompletableFuture<Resolution> f : p.lookups) {
           Resolution r = f.join(); // never completes exceptionally: failures are Resolutions

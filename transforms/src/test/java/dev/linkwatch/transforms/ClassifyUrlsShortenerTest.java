@@ -1,6 +1,11 @@
 package dev.linkwatch.transforms;
 
+import static org.junit.Assert.assertEquals;
+
 import com.sun.net.httpserver.HttpServer;
+import dev.linkwatch.core.DomainList;
+import dev.linkwatch.core.Tweet;
+import dev.linkwatch.core.TweetParser;
 import dev.linkwatch.core.unshorten.UnshortenSettings;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -10,12 +15,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
+import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.apache.beam.sdk.values.WindowedValues;
+import org.joda.time.Instant;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Rule;
@@ -100,5 +114,61 @@ public class ClassifyUrlsShortenerTest {
             // a failed lookup keeps the URL as it was, and the tweet is still judged
             "2:0:127.0.0.1:failed");
     p.run();
+  }
+  /**
+   * A tweet that waits for its lookup until the end of the bundle holds back the ones after it: an
+   * input partition's records leave in offset order, which the exactly-once writer relies on.
+   */
+  @Test
+  public void tweetsLeaveInTheOrderTheyCame() throws Exception {
+    String base = "http://127.0.0.1:" + server.getAddress().getPort();
+    UnshortenSettings settings =
+        UnshortenSettings.defaults()
+            .withShortenerHosts(Set.of("127.0.0.1"))
+            .withAllowLoopback(true)
+            .withTotalTimeout(Duration.ofSeconds(5));
+    ClassifyUrls.ClassifyFn fn =
+        new ClassifyUrls.ClassifyFn(DomainList.of(List.of()), DomainList.of(List.of()), settings);
+    List<Long> order = new ArrayList<>();
+    DoFn.OutputReceiver<JudgedTweet> out =
+        value ->
+            new WindowedValues.Builder<JudgedTweet>()
+                .setValue(value)
+                .setTimestamp(Instant.EPOCH)
+                .setWindow(GlobalWindow.INSTANCE)
+                .setPaneInfo(PaneInfo.NO_FIRING)
+                .setReceiver(v -> order.add(v.getValue().record().source().offset()));
+    TweetParser parser = TweetParser.create();
+    fn.setup();
+    try {
+      fn.startBundle();
+      String[] urls = {"https://example.com/a", base + "/to-pirates", "https://example.com/b", base + "/to-spotify", "https://example.com/c"};
+      for (int i = 0; i < urls.length; i++) {
+        SourceRecord source = tweet(i, urls[i]);
+        fn.process(
+            new TweetRecord(source, (Tweet) parser.parse(source.value())), Instant.EPOCH, GlobalWindow.INSTANCE, out);
+      }
+      assertEquals("only the tweet before the first lookup leaves at once", List.of(0L), order);
+      fn.finishBundle(
+          fn.new FinishBundleContext() {
+            @Override
+            public PipelineOptions getPipelineOptions() {
+              return PipelineOptionsFactory.create();
+            }
+
+            @Override
+            public void output(JudgedTweet output, Instant timestamp, BoundedWindow window) {
+              order.add(output.record().source().offset());
+            }
+
+            @Override
+            public <T> void output(TupleTag<T> tag, T output, Instant timestamp, BoundedWindow window) {
+              throw new AssertionError("no tagged outputs");
+            }
+          });
+    } finally {
+      fn.teardown();
+    }
+    assertEquals(List.of(0L, 1L, 2L, 3L, 4L), order);
   }
 }

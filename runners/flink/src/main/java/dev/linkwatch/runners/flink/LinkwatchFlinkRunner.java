@@ -46,7 +46,7 @@ public final class LinkwatchFlinkRunner extends PipelineRunner<PipelineResult> {
   /** Beam's runner factory: fills in the Flink options, then returns Beam's FlinkRunner. */
   public static FlinkRunner fromOptions(PipelineOptions options) {
     configure(options);
-    // KafkaIO's exactly-once sink accepts only runners it knows by class name; this one is Flink.
+    // Beam's FlinkRunner is what runs; the options say so to whatever reads them later.
     options.setRunner(FlinkRunner.class);
     return FlinkRunner.fromOptions(options);
   }
@@ -93,7 +93,7 @@ public final class LinkwatchFlinkRunner extends PipelineRunner<PipelineResult> {
     }
     boolean exactlyOnce = options.as(KafkaWriteOptions.class).getExactlyOnce();
     if (exactlyOnce && (flink.getCheckpointingInterval() == null || flink.getCheckpointingInterval() <= 0)) {
-      // The exactly-once sink needs stable input, which Flink gives only by checkpointing.
+      // Without checkpoints a restarted job does not resume where its writers' markers are.
       throw new ConfigException("exactlyOnce: needs checkpointing on Flink (--checkpointDir=DIR)");
     }
     String restore = blankToNull(checkpoints.getRestoreFrom());
