@@ -149,7 +149,6 @@ public final class LinkwatchPipeline {
                                 (DeadLetter d) ->
                                     CountEvent.of(CountEvent.Outcome.ERRORED).lateIf(d.source().tooLate())))
                     .setCoder(CountEvent.coder()))
-            .apply("CollectCountEvents", Flatten.pCollections())
             .apply("CountWindows", countWindows(settings.windowing()));
     int topN = settings.windowing().topN();
     counts

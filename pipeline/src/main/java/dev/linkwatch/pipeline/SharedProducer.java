@@ -22,24 +22,31 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 
 /**
- * One Kafka producer per JVM and client configuration, handed to every KafkaIO writer of the job.
+ * One Kafka producer per thread and client configuration, handed to every KafkaIO writer that thread
+ * sets up.
  *
- * <p>KafkaIO opens a producer per writer instance: with four output topics and two parallel
- * subtasks, eight producers, each with its own network thread, buffer and half-full batches, on a
- * machine whose cores the pipeline threads need. Kafka's producer is thread-safe and meant to be
- * shared; records to many topics travel in one request. Each handle's {@code close()} gives its share
- * back, and the last one closes the producer. Not for transactions (the exactly-once sink makes its
- * own producers).
+ * <p>KafkaIO opens a producer per writer instance: with five writers in each of two parallel chains,
+ * ten producers, each with its own network thread, buffer and half-full batches, on a machine whose
+ * cores the pipeline threads need. Kafka's producer is thread-safe and meant to be shared; records to
+ * many topics travel in one request. On Flink a chain's writers are set up and run in its task
+ * thread, so they share one producer. Why not one for the whole JVM: the producer appends (and
+ * compresses) under a lock per output partition, and the two chains spent 9 % of their time waiting
+ * for each other there (a wall-clock profile of {@code bench e2e}); a chain's flush also waited for
+ * the other chain's records. Each handle's {@code close()} gives its share back, and the last one
+ * closes the producer. Not for transactions (the exactly-once writer makes its own producers).
  *
  * <p>{@code flush()} returns at once when every record sent through this handle is already
  * acknowledged, and otherwise flushes the producer (which waits for all records, other writers' too).
  * Why: KafkaIO's writers flush at the end of every bundle, and on Flink the five writers of one
- * chain end their bundles one after the other. Kafka's flush waits for whatever the other thread
- * appended meanwhile, so five flushes in a row cost up to five broker round trips per bundle; the
- * first one already covered the records of all five.
+ * chain end their bundles one after the other. Kafka's flush waits for whatever was appended
+ * meanwhile, so five flushes in a row cost up to five broker round trips per bundle; the first one
+ * already covered the records of all five.
  */
 final class SharedProducer implements Producer<byte[], byte[]> {
-  private static final Map<Map<String, Object>, Entry> OPEN = new HashMap<>();
+  private static final Map<Key, Entry> OPEN = new HashMap<>();
+
+  /** A configuration and the thread that set up its writers. */
+  private record Key(Map<String, Object> config, Thread thread) {}
 
   /** Above this many, acknowledged sends are dropped from {@link #unflushed} before adding more. */
   private static final int PRUNE_AT = 4096;
@@ -58,9 +65,9 @@ final class SharedProducer implements Producer<byte[], byte[]> {
   }
 
   static SharedProducer acquire(Map<String, Object> config) {
-    Map<String, Object> key = Map.copyOf(config);
+    Key key = new Key(Map.copyOf(config), Thread.currentThread());
     synchronized (OPEN) {
-      Entry e = OPEN.computeIfAbsent(key, k -> new Entry(k, new KafkaProducer<>(new HashMap<>(k))));
+      Entry e = OPEN.computeIfAbsent(key, k -> new Entry(k, new KafkaProducer<>(new HashMap<>(k.config()))));
       e.handles++;
       return new SharedProducer(e);
     }
@@ -195,11 +202,11 @@ final class SharedProducer implements Producer<byte[], byte[]> {
   }
 
   private static final class Entry {
-    final Map<String, Object> key;
+    final Key key;
     final KafkaProducer<byte[], byte[]> producer;
     int handles;
 
-    Entry(Map<String, Object> key, KafkaProducer<byte[], byte[]> producer) {
+    Entry(Key key, KafkaProducer<byte[], byte[]> producer) {
       this.key = key;
       this.producer = producer;
     }

@@ -349,8 +349,14 @@ final class ToolCommands {
     @Option(names = "--original-records", description = "e2e: records the original's loop processes (default 5000, quick 2000; it runs at hundreds per second at 100 000 names).")
     Long originalRecords;
 
-    @Option(names = "--child-heap", defaultValue = "1g", description = "e2e: -Xmx and -Xms of each contestant's JVM (default ${DEFAULT-VALUE}).")
+    @Option(names = "--direct-records", description = "e2e: records the DirectRunner processes (default 20000, quick 5000; it runs at hundreds per second).")
+    Long directRecords;
+
+    @Option(names = "--child-heap", defaultValue = "1g", description = "e2e: -Xmx and -Xms of each contestant's JVM but Spark's (default ${DEFAULT-VALUE}).")
     String childHeap;
+
+    @Option(names = "--spark-heap", defaultValue = "8g", description = "e2e: -Xmx and -Xms of the Spark contestant, whose bounded read holds all N tweets (default ${DEFAULT-VALUE}).")
+    String sparkHeap;
 
     @Option(names = "--minutes", description = "memory: minutes at a steady rate (default 10, quick 1).")
     Integer minutes;
@@ -430,7 +436,8 @@ final class ToolCommands {
       var config =
           new dev.linkwatch.pipeline.bench.EndToEndBench.Config(
               n, r, who, catalogNames, originalRecords != null ? originalRecords : quick ? 2_000 : 5_000,
-              childHeap, flinkArgs, project, work, 2017, mins, rate);
+              directRecords != null ? directRecords : quick ? 5_000 : 20_000,
+              childHeap, sparkHeap, flinkArgs, project, work, 2017, mins, rate);
       var bench = new dev.linkwatch.pipeline.bench.EndToEndBench(config, System.out);
       System.out.printf(
           memory

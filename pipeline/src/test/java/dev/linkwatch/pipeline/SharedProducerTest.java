@@ -36,6 +36,22 @@ class SharedProducerTest {
     assertThat(SharedProducer.openProducers()).isEqualTo(before);
   }
 
+  /** Two Flink chains (task threads) must not contend for one producer's partition locks. */
+  @Test
+  void writersSetUpInAnotherThreadGetAProducerOfTheirOwn() throws Exception {
+    int before = SharedProducer.openProducers();
+    SharedProducer here = SharedProducer.acquire(config("shared-test-threads"));
+    SharedProducer[] there = new SharedProducer[1];
+    Thread other = new Thread(() -> there[0] = SharedProducer.acquire(config("shared-test-threads")));
+    other.start();
+    other.join();
+    assertThat(SharedProducer.openProducers()).isEqualTo(before + 2);
+    assertThat(there[0].metrics()).isNotSameAs(here.metrics());
+    there[0].close();
+    here.close();
+    assertThat(SharedProducer.openProducers()).isEqualTo(before);
+  }
+
   @Test
   void aSharedProducerRefusesTransactions() {
     try (SharedProducer p = SharedProducer.acquire(config("shared-test-tx"))) {

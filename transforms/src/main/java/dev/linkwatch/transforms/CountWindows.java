@@ -1,5 +1,7 @@
 package dev.linkwatch.transforms;
 
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -7,6 +9,7 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.AfterPane;
 import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
@@ -20,7 +23,10 @@ import org.joda.time.Duration;
 /**
  * The original job's counts, per batch and over a sliding window, in event time.
  *
- * <p>Input: one {@link CountEvent} per input record, timestamped with the record's event time. Output:
+ * <p>Input: one {@link CountEvent} per input record, timestamped with the record's event time, in one
+ * or more collections (the pipeline's outcomes come from more than one step). Each is summed per
+ * bundle where it is produced, so on Flink the events never leave the step's fused chain; only the
+ * sums meet. Output:
  * {@link CountReport}s, one per pane: for each batch (fixed windows of {@link #withBatch}) and each
  * sliding window ({@link #withWindow}), the inbound, matched, unmatched, errored, notice and
  * dropped-late counts (always all present; inbound is their sum, so the accounting identity holds in
@@ -34,12 +40,13 @@ import org.joda.time.Duration;
  * lateness are dropped by the runner (its {@code droppedDueToLateness} metric). A batch or window
  * without any record emits nothing.
  *
- * <p>Cost: every element is combined once, into its batch. Sliding windows are built from the batch
+ * <p>Cost: every element is added once, into its bundle's sum for its batch. Sliding windows are built from the batch
  * aggregates (each aggregate joins size/slide windows), never from the elements, so a 6 h window
  * sliding every 30 s costs about as much per element as the 30 s batches alone. Batch deltas are
  * computed in discarding mode so late panes add to the sliding windows exactly once.
  */
-public final class CountWindows extends PTransform<PCollection<CountEvent>, PCollection<CountReport>> {
+public final class CountWindows
+    extends PTransform<PCollectionList<CountEvent>, PCollection<CountReport>> {
 
   private final Duration batch;
   private final Duration windowSize;
@@ -95,24 +102,27 @@ public final class CountWindows extends PTransform<PCollection<CountEvent>, PCol
   }
 
   @Override
-  public PCollection<CountReport> expand(PCollection<CountEvent> events) {
+  public PCollection<CountReport> expand(PCollectionList<CountEvent> events) {
     if (slide.getMillis() % batch.getMillis() != 0 || windowSize.getMillis() % slide.getMillis() != 0) {
       throw new IllegalArgumentException(
           "CountWindows: the slide must be a multiple of the batch and the window a multiple of the"
               + " slide (batch " + batch + ", window " + windowSize + ", slide " + slide + ")");
     }
+    PCollectionList<Counts> partialSums = PCollectionList.empty(events.getPipeline());
+    for (int i = 0; i < events.size(); i++) {
+      String suffix = events.size() == 1 ? "" : Integer.toString(i + 1);
+      partialSums =
+          partialSums.and(
+              events
+                  .get(i)
+                  .apply("IntoBatches" + suffix, intoBatches())
+                  .apply("SumPerBundle" + suffix, ParDo.of(new SumPerBundleFn()))
+                  .setCoder(Counts.coder()));
+    }
     PCollection<Counts> batchDeltas =
-        events
-            .apply(
-                "IntoBatches",
-                Window.<CountEvent>into(FixedWindows.of(batch))
-                    .triggering(
-                        AfterWatermark.pastEndOfWindow()
-                            .withLateFirings(AfterPane.elementCountAtLeast(1)))
-                    .withAllowedLateness(allowedLateness)
-                    .withOnTimeBehavior(Window.OnTimeBehavior.FIRE_IF_NON_EMPTY)
-                    .discardingFiredPanes())
-            .apply("CountBatch", Combine.globally(new CountFn()).withoutDefaults())
+        partialSums
+            .apply("CollectSums", Flatten.pCollections())
+            .apply("CountBatch", Combine.globally(new MergeFn()).withoutDefaults())
             .setCoder(Counts.coder());
 
     PCollection<CountReport> batches =
@@ -138,6 +148,14 @@ public final class CountWindows extends PTransform<PCollection<CountEvent>, PCol
     return PCollectionList.of(batches.apply("BatchReportsGlobal", Window.into(new GlobalWindows())))
         .and(windows.apply("WindowReportsGlobal", Window.into(new GlobalWindows())))
         .apply("AllReports", Flatten.pCollections());
+  }
+
+  private Window<CountEvent> intoBatches() {
+    return Window.<CountEvent>into(FixedWindows.of(batch))
+        .triggering(AfterWatermark.pastEndOfWindow().withLateFirings(AfterPane.elementCountAtLeast(1)))
+        .withAllowedLateness(allowedLateness)
+        .withOnTimeBehavior(Window.OnTimeBehavior.FIRE_IF_NON_EMPTY)
+        .discardingFiredPanes();
   }
 
   private Window<Counts> accumulate(Window<Counts> window) {
@@ -179,16 +197,33 @@ public final class CountWindows extends PTransform<PCollection<CountEvent>, PCol
     }
   }
 
-  /** Stage 1: one record's event into its batch. */
-  static final class CountFn extends SumFn<CountEvent> {
-    @Override
-    public Counts addInput(Counts acc, CountEvent e) {
-      acc.add(e);
-      return acc;
+  /**
+   * Stage 1: each bundle's events summed per batch before they meet at the single combine, so one
+   * element per batch and bundle reaches it instead of one per input record (on Flink the combine
+   * runs in an operator of its own: every element crossing to it is serialised). Emitted at the
+   * batch's last instant, never behind its events, so a sum is late only if one of its events was.
+   */
+  static final class SumPerBundleFn extends DoFn<CountEvent, Counts> {
+    private transient Map<BoundedWindow, Counts> sums;
+
+    @StartBundle
+    public void startBundle() {
+      sums = new HashMap<>();
+    }
+
+    @ProcessElement
+    public void process(@Element CountEvent event, BoundedWindow window) {
+      sums.computeIfAbsent(window, w -> new Counts()).add(event);
+    }
+
+    @FinishBundle
+    public void finishBundle(FinishBundleContext context) {
+      sums.forEach((window, counts) -> context.output(counts, window.maxTimestamp(), window));
+      sums.clear();
     }
   }
 
-  /** Stage 2: a batch's counts into a batch total or a sliding window. */
+  /** Stage 2: partial counts into a batch, a batch total or a sliding window. */
   static final class MergeFn extends SumFn<Counts> {
     @Override
     public Counts addInput(Counts acc, Counts input) {

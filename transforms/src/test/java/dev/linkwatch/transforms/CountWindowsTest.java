@@ -10,6 +10,7 @@ import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestStream;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Duration;
@@ -62,7 +63,7 @@ public class CountWindowsTest {
   }
 
   private PCollection<String> lines(TestStream<CountEvent> stream, CountWindows counts) {
-    return p.apply(stream)
+    return PCollectionList.of(p.apply(stream))
         .apply(counts)
         .apply(MapElements.into(TypeDescriptors.strings()).via(CountWindowsTest::line));
   }
@@ -186,7 +187,7 @@ public class CountWindowsTest {
   @Test(expected = IllegalArgumentException.class)
   public void aSlideThatIsNotAMultipleOfTheBatchIsRefused() {
     p.enableAbandonedNodeEnforcement(false);
-    p.apply(TestStream.create(CountEvent.coder()).advanceWatermarkToInfinity())
+    PCollectionList.of(p.apply(TestStream.create(CountEvent.coder()).advanceWatermarkToInfinity()))
         .apply(small().withWindow(Duration.standardSeconds(30), Duration.standardSeconds(15)));
   }
 }

@@ -15,6 +15,7 @@ import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.WithTimestamps;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
@@ -78,12 +79,12 @@ public final class CountsBench {
           return CountEvent.of(kind < 9 ? CountEvent.Outcome.UNMATCHED : CountEvent.Outcome.ERRORED);
         };
     long spanMillis = span.getMillis();
-    PCollection<CountReport> reports =
+    PCollection<CountEvent> events =
         p.apply("Events", GenerateSequence.from(0).to(n))
             .apply("Stamp", WithTimestamps.of((Long i) -> new Instant(i * spanMillis / n)))
             .apply("ToEvent", MapElements.into(TypeDescriptor.of(CountEvent.class)).via(event))
-            .setCoder(CountEvent.coder())
-            .apply("CountWindows", counts);
+            .setCoder(CountEvent.coder());
+    PCollection<CountReport> reports = PCollectionList.of(events).apply("CountWindows", counts);
     reports.apply("Drain", Count.globally());
     long start = System.nanoTime();
     p.run().waitUntilFinish();
