@@ -26,7 +26,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * marker become visible together or not at all.
  *
  * <p>After a restart the job reads the partition again from its last checkpoint, which is never
- * past the marker (the writer commits before the checkpoint barrier moves on); the records below the
+ * past the marker (the writer commits its open bundle as part of every checkpoint); the records below the
  * marker are then recognised by their offset and dropped. That holds because the records of one
  * input partition reach the writer in offset order (see {@link WriteExactlyOnce}).
  *

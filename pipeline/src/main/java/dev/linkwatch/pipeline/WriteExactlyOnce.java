@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * Flink: the records of one input partition reach the writer in offset order (one reader per
  * partition and a fused chain of per-record steps to the writer; ClassifyUrls keeps the order when
  * it waits for lookups), and each input record goes to one branch (routing depends only on the
- * record). Flink ends every bundle before a checkpoint barrier passes, so a checkpoint's read
- * position is never past what the writers have committed.
+ * record). Flink ends each step's open bundle while it takes the step's part of a checkpoint, so a
+ * completed checkpoint's read position is never past what the writers have committed.
  *
  * <p>Why not KafkaIO's exactly-once sink: it gives each record a random shard and a sequence number
  * that a replay on Flink does not reproduce, and commits about one transaction per record; its

@@ -301,6 +301,11 @@ public final class EndToEndBench {
         Thread.sleep(50);
       }
       long[] heap = child.stop();
+      if (contestant.equals("direct")) {
+        // It streams the whole topic and is stopped once its first N are out; what it wrote of the
+        // records after them in the last 50 ms is not a duplicate.
+        seen = Math.min(seen, expected);
+      }
       double seconds = (last - launched) / 1e9;
       double steady =
           ninetieth > tenth && tenth > 0 ? (expected * 0.8) / ((ninetieth - tenth) / 1e9) : 0;
