@@ -40,10 +40,10 @@ import org.joda.time.Duration;
  * lateness are dropped by the runner (its {@code droppedDueToLateness} metric). A batch or window
  * without any record emits nothing.
  *
- * <p>Cost: every element is added once, into its bundle's sum for its batch. Sliding windows are built from the batch
- * aggregates (each aggregate joins size/slide windows), never from the elements, so a 6 h window
- * sliding every 30 s costs about as much per element as the 30 s batches alone. Batch deltas are
- * computed in discarding mode so late panes add to the sliding windows exactly once.
+ * <p>Cost: every element is added once, into its bundle's sum for its batch. Sliding windows are
+ * built from the batch aggregates (each aggregate joins size/slide windows), never from the
+ * elements, so a 6 h window sliding every 30 s adds a cost per batch, not per element. Batch deltas
+ * are computed in discarding mode so late panes add to the sliding windows exactly once.
  */
 public final class CountWindows
     extends PTransform<PCollectionList<CountEvent>, PCollection<CountReport>> {
