@@ -1,7 +1,11 @@
 package dev.linkwatch.transforms;
 
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -13,12 +17,16 @@ import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
+import org.apache.beam.sdk.transforms.windowing.NonMergingWindowFn;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.transforms.windowing.SlidingWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.transforms.windowing.WindowFn;
+import org.apache.beam.sdk.transforms.windowing.WindowMappingFn;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.joda.time.Duration;
+import org.joda.time.Instant;
 
 /**
  * The original job's counts, per batch and over a sliding window, in event time.
@@ -41,9 +49,10 @@ import org.joda.time.Duration;
  * without any record emits nothing.
  *
  * <p>Cost: every element is added once, into its bundle's sum for its batch. Sliding windows are
- * built from the batch aggregates (each aggregate joins size/slide windows), never from the
- * elements, so a 6 h window sliding every 30 s adds a cost per batch, not per element. Batch deltas
- * are computed in discarding mode so late panes add to the sliding windows exactly once.
+ * built from the batch aggregates, never from the elements, and through blocks of slides (a batch
+ * joins 54 windows for 6 h / 30 s, not 720), so the window adds a cost per batch, not per element.
+ * Batch and block deltas are computed in discarding mode so late panes add to the sliding windows
+ * exactly once.
  */
 public final class CountWindows
     extends PTransform<PCollectionList<CountEvent>, PCollection<CountReport>> {
@@ -136,9 +145,23 @@ public final class CountWindows
     if (!sliding) {
       return batches.apply("BatchReportsGlobal", Window.into(new GlobalWindows()));
     }
+    // Two steps instead of one: batch deltas into blocks of k slides (sliding every slide), then each
+    // block into the size/block windows it tiles. Each batch joins k + n/k windows, not n = size/slide
+    // (54 instead of 720 for 6 h / 30 s), and every window is the same sum of the same batches.
+    Duration block = slide.multipliedBy(slidesPerBlock(windowSize.getMillis() / slide.getMillis()));
     PCollection<CountReport> windows =
         batchDeltas
-            .apply("IntoSlidingWindows", accumulate(Window.into(SlidingWindows.of(windowSize).every(slide))))
+            .apply(
+                "IntoBlocks",
+                Window.<Counts>into(SlidingWindows.of(block).every(slide))
+                    .triggering(
+                        AfterWatermark.pastEndOfWindow().withLateFirings(AfterPane.elementCountAtLeast(1)))
+                    .withAllowedLateness(allowedLateness)
+                    .withOnTimeBehavior(Window.OnTimeBehavior.FIRE_IF_NON_EMPTY)
+                    .discardingFiredPanes())
+            .apply("SumBlock", Combine.globally(new MergeFn()).withoutDefaults())
+            .setCoder(Counts.coder())
+            .apply("IntoSlidingWindows", accumulate(Window.into(new BlocksIntoWindows(windowSize, block))))
             .apply("SumWindow", Combine.globally(new MergeFn()).withoutDefaults())
             .setCoder(Counts.coder())
             .apply("ReportWindow", ParDo.of(new ReportFn(CountReport.Scope.WINDOW)))
@@ -148,6 +171,67 @@ public final class CountWindows
     return PCollectionList.of(batches.apply("BatchReportsGlobal", Window.into(new GlobalWindows())))
         .and(windows.apply("WindowReportsGlobal", Window.into(new GlobalWindows())))
         .apply("AllReports", Flatten.pCollections());
+  }
+
+  /** The divisor of {@code slides} nearest below its square root: it minimises k + slides / k. */
+  static long slidesPerBlock(long slides) {
+    long k = (long) Math.sqrt(slides);
+    while (slides % k != 0) {
+      k--;
+    }
+    return k;
+  }
+
+  /**
+   * Puts the sum of a block {@code [u - block, u)} into every window {@code [t - size, t)} with
+   * {@code t = u + m * block}, {@code m < size / block}: the windows that block tiles, so a window's
+   * blocks together cover it exactly once.
+   */
+  static final class BlocksIntoWindows extends NonMergingWindowFn<Object, IntervalWindow> {
+    private final Duration size;
+    private final Duration block;
+
+    BlocksIntoWindows(Duration size, Duration block) {
+      this.size = size;
+      this.block = block;
+    }
+
+    @Override
+    public Collection<IntervalWindow> assignWindows(AssignContext c) {
+      Instant blockEnd = ((IntervalWindow) c.window()).end();
+      long blocks = size.getMillis() / block.getMillis();
+      List<IntervalWindow> windows = new ArrayList<>((int) blocks);
+      for (long m = 0; m < blocks; m++) {
+        Instant end = blockEnd.plus(block.getMillis() * m);
+        windows.add(new IntervalWindow(end.minus(size), end));
+      }
+      return windows;
+    }
+
+    @Override
+    public boolean isCompatible(WindowFn<?, ?> other) {
+      return equals(other);
+    }
+
+    @Override
+    public Coder<IntervalWindow> windowCoder() {
+      return IntervalWindow.getCoder();
+    }
+
+    @Override
+    public WindowMappingFn<IntervalWindow> getDefaultWindowMappingFn() {
+      throw new UnsupportedOperationException("BlocksIntoWindows is not for side inputs");
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof BlocksIntoWindows b && size.equals(b.size) && block.equals(b.block);
+    }
+
+    @Override
+    public int hashCode() {
+      return size.hashCode() * 31 + block.hashCode();
+    }
   }
 
   private Window<CountEvent> intoBatches() {

@@ -2,12 +2,15 @@ package dev.linkwatch.transforms;
 
 import static org.junit.Assert.assertEquals;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestStream;
+import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
@@ -189,5 +192,56 @@ public class CountWindowsTest {
     p.enableAbandonedNodeEnforcement(false);
     PCollectionList.of(p.apply(TestStream.create(CountEvent.coder()).advanceWatermarkToInfinity()))
         .apply(small().withWindow(Duration.standardSeconds(30), Duration.standardSeconds(15)));
+  }
+  /**
+   * A window of six slides is summed from blocks of two (see {@code slidesPerBlock}): every window,
+   * on time and late, must equal the plain count of the events inside it.
+   */
+  @Test
+  public void windowsSummedFromBlocksEqualTheirEvents() {
+    assertEquals(2, CountWindows.slidesPerBlock(6));
+    assertEquals(24, CountWindows.slidesPerBlock(720));
+    long[] seconds = {1, 5, 12, 25, 33, 47, 58, 61, 64, 99};
+    long lateSecond = 15;
+    TestStream.Builder<CountEvent> stream = TestStream.create(CountEvent.coder());
+    for (long s : seconds) {
+      stream = stream.addElements(other(CountEvent.Outcome.UNMATCHED, s));
+    }
+    TestStream<CountEvent> events =
+        stream
+            .advanceWatermarkTo(T0.plus(Duration.standardSeconds(75)))
+            // late for the windows ending at 20 to 70, which have fired; within the lateness
+            .addElements(other(CountEvent.Outcome.UNMATCHED, lateSecond))
+            .advanceWatermarkToInfinity();
+    List<String> expected = new ArrayList<>();
+    for (long windowEnd = 10; windowEnd <= 160; windowEnd += 10) {
+      long end = windowEnd;
+      long start = end - 60;
+      long onTime = Arrays.stream(seconds).filter(x -> x >= start && x < end).count();
+      boolean late = lateSecond >= start && lateSecond < end;
+      boolean firedBeforeTheLateOne = end <= 70;
+      long first = onTime + (late && !firedBeforeTheLateOne ? 1 : 0);
+      if (first > 0) {
+        expected.add(windowLine(start, end, "ON_TIME", first));
+      }
+      if (late && firedBeforeTheLateOne) {
+        expected.add(windowLine(start, end, "LATE", onTime + 1));
+      }
+    }
+    PCollection<String> windows =
+        lines(
+                events,
+                CountWindows.create()
+                    .withBatch(Duration.standardSeconds(10))
+                    .withWindow(Duration.standardSeconds(60), Duration.standardSeconds(10))
+                    .withAllowedLateness(Duration.standardSeconds(60)))
+            .apply(Filter.by((String l) -> l.startsWith("window")));
+    PAssert.that(windows).containsInAnyOrder(expected);
+    p.run();
+  }
+
+  private static String windowLine(long start, long end, String timing, long n) {
+    return "window [" + start + "," + end + ") " + timing + " in=" + n + " m=0 u=" + n
+        + " e=0 n=0 artists={} domains={}";
   }
 }
