@@ -250,37 +250,6 @@ public final class CountWindows
         .accumulatingFiredPanes();
   }
 
-  /** Sums into {@link Counts}; the two stages differ only in what one input adds. */
-  abstract static class SumFn<InputT> extends Combine.CombineFn<InputT, Counts, Counts> {
-    @Override
-    public Counts createAccumulator() {
-      return new Counts();
-    }
-
-    @Override
-    public Counts mergeAccumulators(Iterable<Counts> accs) {
-      Counts merged = new Counts();
-      accs.forEach(merged::merge);
-      return merged;
-    }
-
-    @Override
-    public Counts extractOutput(Counts acc) {
-      // A copy: with Flink's object reuse the emitted value would otherwise be the accumulator that
-      // state keeps adding to after an accumulating pane has fired.
-      Counts out = new Counts();
-      out.merge(acc);
-      return out;
-    }
-
-    @Override
-    public org.apache.beam.sdk.coders.Coder<Counts> getAccumulatorCoder(
-        org.apache.beam.sdk.coders.CoderRegistry registry,
-        org.apache.beam.sdk.coders.Coder<InputT> inputCoder) {
-      return Counts.coder();
-    }
-  }
-
   /**
    * Stage 1: each bundle's events summed per batch before they meet at the single combine, so one
    * element per batch and bundle reaches it instead of one per input record (on Flink the combine
@@ -307,8 +276,36 @@ public final class CountWindows
     }
   }
 
-  /** Stage 2: partial counts into a batch, a batch total or a sliding window. */
-  static final class MergeFn extends SumFn<Counts> {
+  /** Stage 2: partial counts summed into a batch, a batch total, a block or a sliding window. */
+  static final class MergeFn extends Combine.CombineFn<Counts, Counts, Counts> {
+    @Override
+    public Counts createAccumulator() {
+      return new Counts();
+    }
+
+    @Override
+    public Counts mergeAccumulators(Iterable<Counts> accs) {
+      Counts merged = new Counts();
+      accs.forEach(merged::merge);
+      return merged;
+    }
+
+    @Override
+    public Counts extractOutput(Counts acc) {
+      // A copy: with Flink's object reuse the emitted value would otherwise be the accumulator that
+      // state keeps adding to after an accumulating pane has fired.
+      Counts out = new Counts();
+      out.merge(acc);
+      return out;
+    }
+
+    @Override
+    public org.apache.beam.sdk.coders.Coder<Counts> getAccumulatorCoder(
+        org.apache.beam.sdk.coders.CoderRegistry registry,
+        org.apache.beam.sdk.coders.Coder<Counts> inputCoder) {
+      return Counts.coder();
+    }
+
     @Override
     public Counts addInput(Counts acc, Counts input) {
       acc.merge(input);
