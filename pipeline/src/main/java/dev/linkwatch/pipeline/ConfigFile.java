@@ -169,7 +169,7 @@ public final class ConfigFile {
     return prev[b.length()];
   }
 
-  static String oneLine(String message) {
+  public static String oneLine(String message) {
     if (message == null) {
       return "";
     }

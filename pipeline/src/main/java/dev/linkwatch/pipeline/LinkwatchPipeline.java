@@ -1,5 +1,7 @@
 package dev.linkwatch.pipeline;
 
+import dev.linkwatch.pipeline.kafka.KafkaIo;
+
 import dev.linkwatch.transforms.ClassifyUrls;
 import dev.linkwatch.transforms.DeadLetter;
 import dev.linkwatch.transforms.Enrichment;

@@ -1,5 +1,7 @@
 package dev.linkwatch.pipeline;
 
+import dev.linkwatch.pipeline.kafka.KafkaClientSettings;
+
 import dev.linkwatch.core.Catalog;
 import dev.linkwatch.core.CatalogException;
 import dev.linkwatch.core.DomainList;

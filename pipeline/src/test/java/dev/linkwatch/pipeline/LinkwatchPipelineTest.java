@@ -1,5 +1,7 @@
 package dev.linkwatch.pipeline;
 
+import dev.linkwatch.pipeline.kafka.DeliveryCheck;
+
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 

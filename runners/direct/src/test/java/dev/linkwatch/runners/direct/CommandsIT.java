@@ -1,12 +1,12 @@
 package dev.linkwatch.runners.direct;
 
-import dev.linkwatch.pipeline.testing.KafkaClients;
+import dev.linkwatch.testing.KafkaClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.linkwatch.local.LocalKafka;
-import dev.linkwatch.local.SharedKafka;
-import dev.linkwatch.pipeline.Main;
+import dev.linkwatch.testing.SharedKafka;
+import dev.linkwatch.cli.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -3,10 +3,10 @@ package dev.linkwatch.runners.direct;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.linkwatch.local.LocalKafka;
-import dev.linkwatch.local.SharedKafka;
-import dev.linkwatch.pipeline.DeliveryCheck;
-import dev.linkwatch.pipeline.KafkaIo;
-import dev.linkwatch.pipeline.testing.KafkaClients;
+import dev.linkwatch.testing.SharedKafka;
+import dev.linkwatch.pipeline.kafka.DeliveryCheck;
+import dev.linkwatch.pipeline.kafka.KafkaIo;
+import dev.linkwatch.testing.KafkaClients;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,15 +1,15 @@
 package dev.linkwatch.runners.direct;
 
-import dev.linkwatch.pipeline.testing.KafkaClients;
+import dev.linkwatch.testing.KafkaClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.linkwatch.local.LocalKafka;
-import dev.linkwatch.local.SharedKafka;
-import dev.linkwatch.pipeline.DeliveryCheck;
-import dev.linkwatch.pipeline.KafkaIo;
+import dev.linkwatch.testing.SharedKafka;
+import dev.linkwatch.pipeline.kafka.DeliveryCheck;
+import dev.linkwatch.pipeline.kafka.KafkaIo;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

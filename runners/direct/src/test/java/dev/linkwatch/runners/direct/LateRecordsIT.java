@@ -1,13 +1,13 @@
 package dev.linkwatch.runners.direct;
 
-import dev.linkwatch.pipeline.testing.KafkaClients;
+import dev.linkwatch.testing.KafkaClients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.linkwatch.local.LocalKafka;
-import dev.linkwatch.local.SharedKafka;
+import dev.linkwatch.testing.SharedKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -22,7 +22,7 @@ class DemoIT {
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.addAll(List.of(System.getProperty("linkwatch.jvm.opens", "").split(" ")));
     command.removeIf(String::isBlank);
-    command.addAll(List.of("-Xmx1g", "-cp", System.getProperty("java.class.path"), "dev.linkwatch.pipeline.Main"));
+    command.addAll(List.of("-Xmx1g", "-cp", System.getProperty("java.class.path"), "dev.linkwatch.cli.Main"));
     // The stream runs 20 s after the first output: at least one 10 s batch closes in that time.
     command.addAll(List.of("demo", "--seconds=20", "--rate=40"));
     long brokersBefore = brokers();

@@ -3,12 +3,12 @@ package dev.linkwatch.runners.flink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.linkwatch.local.LocalKafka;
-import dev.linkwatch.local.SharedKafka;
+import dev.linkwatch.testing.SharedKafka;
 import dev.linkwatch.pipeline.ConfigFile;
-import dev.linkwatch.pipeline.DeliveryCheck;
+import dev.linkwatch.pipeline.kafka.DeliveryCheck;
 import dev.linkwatch.pipeline.LinkwatchPipeline;
-import dev.linkwatch.pipeline.WriteExactlyOnce;
-import dev.linkwatch.pipeline.testing.ClusterInput;
+import dev.linkwatch.pipeline.kafka.WriteExactlyOnce;
+import dev.linkwatch.testing.ClusterInput;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

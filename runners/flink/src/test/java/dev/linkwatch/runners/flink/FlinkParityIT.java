@@ -1,6 +1,6 @@
 package dev.linkwatch.runners.flink;
 
-import dev.linkwatch.pipeline.testing.RunnerParity;
+import dev.linkwatch.testing.RunnerParity;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -3,11 +3,11 @@ package dev.linkwatch.runners.flink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.linkwatch.local.LocalKafka;
-import dev.linkwatch.local.SharedKafka;
-import dev.linkwatch.pipeline.DeliveryCheck;
-import dev.linkwatch.pipeline.demo.TweetGenerator;
-import dev.linkwatch.pipeline.testing.KafkaClients;
-import dev.linkwatch.pipeline.testing.KeptLogs;
+import dev.linkwatch.testing.SharedKafka;
+import dev.linkwatch.pipeline.kafka.DeliveryCheck;
+import dev.linkwatch.local.TweetGenerator;
+import dev.linkwatch.testing.KafkaClients;
+import dev.linkwatch.testing.KeptLogs;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -262,10 +262,10 @@ class FlinkRestartIT {
               "-Xmx1g",
               "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
               "-Dorg.slf4j.simpleLogger.log.org.apache.flink.runtime.checkpoint.CheckpointCoordinator=info",
-              "-Dorg.slf4j.simpleLogger.log.dev.linkwatch.pipeline.WriteExactlyOnce=info",
+              "-Dorg.slf4j.simpleLogger.log.dev.linkwatch.pipeline.kafka.WriteExactlyOnce=info",
               "-cp",
               System.getProperty("java.class.path"),
-              "dev.linkwatch.pipeline.Main"));
+              "dev.linkwatch.cli.Main"));
       command.addAll(args);
       File out = log.toFile();
       return new Job(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out).start(), log);

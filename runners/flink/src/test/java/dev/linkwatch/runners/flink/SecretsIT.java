@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.linkwatch.local.LocalKafka;
 import dev.linkwatch.pipeline.ConfigFile;
-import dev.linkwatch.pipeline.DeliveryCheck;
-import dev.linkwatch.pipeline.KafkaIo;
+import dev.linkwatch.pipeline.kafka.DeliveryCheck;
+import dev.linkwatch.pipeline.kafka.KafkaIo;
 import dev.linkwatch.pipeline.LinkwatchOptions;
 import dev.linkwatch.pipeline.LinkwatchPipeline;
-import dev.linkwatch.pipeline.Main;
+import dev.linkwatch.cli.Main;
 import dev.linkwatch.pipeline.Settings;
-import dev.linkwatch.pipeline.demo.TweetGenerator;
-import dev.linkwatch.pipeline.testing.KafkaClients;
+import dev.linkwatch.local.TweetGenerator;
+import dev.linkwatch.testing.KafkaClients;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -184,7 +184,7 @@ class SecretsIT {
             "-Dorg.slf4j.simpleLogger.log.dev.linkwatch=debug",
             "-cp",
             System.getProperty("java.class.path"),
-            "dev.linkwatch.pipeline.Main",
+            "dev.linkwatch.cli.Main",
             "run"));
     command.addAll(args);
     Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -3,12 +3,12 @@ package dev.linkwatch.runners.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.linkwatch.local.LocalKafka;
-import dev.linkwatch.local.SharedKafka;
-import dev.linkwatch.pipeline.DeliveryCheck;
-import dev.linkwatch.pipeline.testing.ChildJvm;
-import dev.linkwatch.pipeline.testing.ClusterInput;
-import dev.linkwatch.pipeline.testing.KafkaClients;
-import dev.linkwatch.pipeline.testing.RoutedOutputs;
+import dev.linkwatch.testing.SharedKafka;
+import dev.linkwatch.pipeline.kafka.DeliveryCheck;
+import dev.linkwatch.testing.ChildJvm;
+import dev.linkwatch.testing.ClusterInput;
+import dev.linkwatch.testing.KafkaClients;
+import dev.linkwatch.testing.RoutedOutputs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,7 +66,7 @@ class SparkClusterIT {
             "spark-submit",
             bundle,
             List.of(
-                "--class", "dev.linkwatch.pipeline.Main",
+                "--class", "dev.linkwatch.cli.Main",
                 "--conf", "spark.executor.memory=1g",
                 "--conf", "spark.executor.extraJavaOptions=" + String.join(" ", ChildJvm.opens()),
                 "--conf", "spark.ui.enabled=false"),

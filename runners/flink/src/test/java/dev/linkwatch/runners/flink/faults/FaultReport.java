@@ -1,6 +1,6 @@
 package dev.linkwatch.runners.flink.faults;
 
-import dev.linkwatch.pipeline.DeliveryCheck;
+import dev.linkwatch.pipeline.kafka.DeliveryCheck;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -2,7 +2,7 @@ package dev.linkwatch.runners.flink.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.linkwatch.pipeline.DeliveryCheck;
+import dev.linkwatch.pipeline.kafka.DeliveryCheck;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

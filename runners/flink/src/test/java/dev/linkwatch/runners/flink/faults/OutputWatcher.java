@@ -2,7 +2,7 @@ package dev.linkwatch.runners.flink.faults;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.linkwatch.pipeline.KafkaIo;
+import dev.linkwatch.pipeline.kafka.KafkaIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -26,7 +26,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * Follows the pipeline's outputs while a scenario runs, to time recovery: how many distinct input
  * records have come out so far, and (for the counts topic) when each batch report first appeared.
- * {@link dev.linkwatch.pipeline.DeliveryCheck} gives the verdict afterwards; this only tells when.
+ * {@link dev.linkwatch.pipeline.kafka.DeliveryCheck} gives the verdict afterwards; this only tells when.
  */
 final class OutputWatcher implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -46,7 +46,7 @@ final class PipelineProcess implements AutoCloseable {
     command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
     command.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
     command.add("-Dorg.slf4j.simpleLogger.log.org.apache.beam.sdk.metrics.MetricsEnvironment=off");
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.linkwatch.pipeline.Main"));
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.linkwatch.cli.Main"));
     command.addAll(List.of("run", "--runner=LinkwatchFlinkRunner", "--streaming=true"));
     command.addAll(args);
     Files.createDirectories(log.getParent());

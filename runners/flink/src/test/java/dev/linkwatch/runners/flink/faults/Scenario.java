@@ -3,7 +3,7 @@ package dev.linkwatch.runners.flink.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.linkwatch.local.LocalKafka;
-import dev.linkwatch.pipeline.DeliveryCheck;
+import dev.linkwatch.pipeline.kafka.DeliveryCheck;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

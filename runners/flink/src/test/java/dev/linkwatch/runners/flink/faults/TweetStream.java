@@ -1,7 +1,7 @@
 package dev.linkwatch.runners.flink.faults;
 
-import dev.linkwatch.pipeline.demo.TweetGenerator;
-import dev.linkwatch.pipeline.testing.KafkaClients;
+import dev.linkwatch.local.TweetGenerator;
+import dev.linkwatch.testing.KafkaClients;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -1,0 +1,134 @@
+package dev.linkwatch.bench;
+
+import com.sun.management.GarbageCollectionNotificationInfo;
+import dev.linkwatch.pipeline.ConfigFile;
+import dev.linkwatch.pipeline.LinkwatchOptions;
+import dev.linkwatch.pipeline.LinkwatchPipeline;
+import dev.linkwatch.pipeline.Settings;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.management.NotificationEmitter;
+import javax.management.openmbean.CompositeData;
+
+/**
+ * One contestant of {@code bench e2e}, in a JVM of its own so each gets the same clean heap and its peak
+ * heap is its own: {@code linkwatch <pipeline args>}, {@code limit <bootstrap> <in> <matched>
+ * <unmatched> <errors> <catalog>} or {@code original <same> <maxRecords>}. It reports on standard
+ * output, in lines starting with {@code lwbench }: its peak used heap and peak heap after GC every half
+ * second, and with {@code -Dlwbench.gcSampleSeconds=N} the heap after a full GC every N seconds (the
+ * memory run). The pipeline runs until the parent, which watches the output topics, stops it.
+ */
+public final class BenchChild {
+  private static final AtomicLong PEAK_USED = new AtomicLong();
+  private static final AtomicLong PEAK_AFTER_GC = new AtomicLong();
+  private static final java.util.Set<String> HEAP_POOLS = heapPools();
+
+  private BenchChild() {}
+
+  public static void main(String[] args) throws Exception {
+    watchGc();
+    Thread reporter = new Thread(BenchChild::report, "lwbench-heap");
+    reporter.setDaemon(true);
+    reporter.start();
+    String variant = args[0];
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    say("started " + variant);
+    switch (variant) {
+      case "linkwatch" -> {
+        LinkwatchOptions options = ConfigFile.parse(rest);
+        // Built here, before the clock the parent reads starts to matter, as any worker would at start.
+        LinkwatchPipeline.run(options).waitUntilFinish();
+      }
+      case "limit", "original" -> {
+        PlainLoop.Topics topics = new PlainLoop.Topics(rest[1], rest[2], rest[3], rest[4]);
+        var catalog = Settings.loadCatalog(List.of(rest[5]));
+        PlainLoop loop =
+            variant.equals("limit")
+                ? new LimitLoop(rest[0], topics, catalog, 2)
+                : new OriginalLoop(rest[0], topics, catalog);
+        say("ready");
+        long n = loop.run(rest.length > 6 ? Long.parseLong(rest[6]) : Long.MAX_VALUE);
+        say("processed " + n);
+      }
+      default -> throw new IllegalArgumentException("unknown variant " + variant);
+    }
+    sample();
+    say("heap " + PEAK_USED.get() + " " + PEAK_AFTER_GC.get());
+    System.out.flush();
+    System.exit(0);
+  }
+
+  private static java.util.Set<String> heapPools() {
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == java.lang.management.MemoryType.HEAP) {
+        names.add(pool.getName());
+      }
+    }
+    return names;
+  }
+
+  static synchronized void say(String line) {
+    System.out.println("lwbench " + line);
+    System.out.flush();
+  }
+
+  /** Heap after each collection, young ones included, from the collectors' own notifications. */
+  private static void watchGc() {
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      if (!(gc instanceof NotificationEmitter emitter)) {
+        continue;
+      }
+      emitter.addNotificationListener(
+          (notification, handback) -> {
+            if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(
+                notification.getType())) {
+              return;
+            }
+            var info =
+                GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
+            long after = 0;
+            for (var pool : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+              if (HEAP_POOLS.contains(pool.getKey())) {
+                after += pool.getValue().getUsed();
+              }
+            }
+            PEAK_AFTER_GC.accumulateAndGet(after, Math::max);
+          },
+          null,
+          null);
+    }
+  }
+
+  private static void sample() {
+    PEAK_USED.accumulateAndGet(
+        ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
+  }
+
+  private static void report() {
+    long gcEvery = Long.getLong("lwbench.gcSampleSeconds", 0) * 1000;
+    long start = System.currentTimeMillis();
+    long nextGc = start + gcEvery;
+    while (true) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        return;
+      }
+      sample();
+      long now = System.currentTimeMillis();
+      if (gcEvery > 0 && now >= nextGc) {
+        System.gc();
+        long live = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        say("sample " + (now - start) / 1000 + " " + live);
+        nextGc += gcEvery;
+      }
+      if ((now - start) % 500 < 100) {
+        say("heap " + PEAK_USED.get() + " " + PEAK_AFTER_GC.get());
+      }
+    }
+  }
+}

@@ -1,0 +1,748 @@
+package dev.linkwatch.bench;
+
+import dev.linkwatch.local.RunnerClasspath;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.linkwatch.core.Catalog;
+import dev.linkwatch.core.CatalogEntry;
+import dev.linkwatch.local.LocalKafka;
+import dev.linkwatch.pipeline.ConfigException;
+import dev.linkwatch.local.TweetGenerator;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * {@code bench e2e}: linkwatch end to end on each runner against two baselines, on the same topic, in
+ * one run. It starts its own broker, preloads N generated full-size v1.1 tweets into a two-partition
+ * topic (streamed, evenly spread), then runs each contestant in a JVM of its own, on fresh output
+ * topics, until every input record has its output record, watching the output topics' end offsets.
+ * Contestants run in turn within each round, so machine load hits them alike; each figure is the
+ * median over the rounds. The broker, the children and the topics are gone when it returns.
+ */
+public final class EndToEndBench {
+  /** What to run and how much. */
+  public record Config(
+      long tweets,
+      int rounds,
+      List<String> contestants,
+      int catalogNames,
+      long originalRecords,
+      long directRecords,
+      String childHeap,
+      String sparkHeap,
+      List<String> flinkArgs,
+      Path projectDir,
+      Path workDir,
+      long seed,
+      int minutes,
+      int rate) {}
+
+  /** One contestant's figures in one round. */
+  public record Sample(
+      String contestant,
+      long records,
+      long outputs,
+      double seconds,
+      double steadyPerSecond,
+      double wholePerSecond,
+      long peakHeapBytes,
+      long peakHeapAfterGcBytes,
+      String note) {}
+
+  /** Medians of one contestant over the rounds. */
+  public record Row(
+      String contestant,
+      String description,
+      long records,
+      double steadyPerSecond,
+      double wholePerSecond,
+      long peakHeapBytes,
+      long peakHeapAfterGcBytes,
+      double steadyRatioToLimit,
+      double wholeRatioToLimit,
+      boolean complete,
+      List<Sample> samples) {}
+
+  /** Everything one bench run measured. */
+  public record Result(
+      Instant started,
+      Instant finished,
+      long tweets,
+      double meanTweetBytes,
+      int catalogNames,
+      int rounds,
+      String machine,
+      List<Row> rows,
+      List<long[]> memorySamples) {}
+
+  static final Map<String, String> DESCRIPTIONS =
+      Map.of(
+          "flink", "linkwatch, embedded Flink, parallelism 2",
+          "flink-copying", "linkwatch, embedded Flink, parallelism 2, Beam's copying and metrics on",
+          "flink-1s-bundles", "linkwatch, embedded Flink, parallelism 2, Beam's 1 s bundles",
+          "spark", "linkwatch, Spark local[2] (bounded read)",
+          "direct", "linkwatch, DirectRunner (enforcement off)",
+          "limit", "limit: plain consumer, same rules, producer, 1 thread",
+          "original", "original's algorithm, plain loop, 1 thread");
+
+  private static final String TOPIC = "bench.tweets";
+  private final Config config;
+  private final PrintStream log;
+  private final List<Process> children = Collections.synchronizedList(new ArrayList<>());
+
+  public EndToEndBench(Config config, PrintStream log) {
+    this.config = config;
+    this.log = log;
+    for (String c : config.contestants()) {
+      if (!DESCRIPTIONS.containsKey(c)) {
+        throw new ConfigException(
+            "bench e2e: unknown contestant '" + c + "' (known: " + String.join(", ", DESCRIPTIONS.keySet()) + ")");
+      }
+      classpath(runnerOf(c));
+    }
+  }
+
+  public Result run() throws Exception {
+    Instant started = Instant.now();
+    Thread reaper = new Thread(this::killChildren, "lwbench-reaper");
+    Runtime.getRuntime().addShutdownHook(reaper);
+    Files.createDirectories(config.workDir());
+    try (LocalKafka kafka = LocalKafka.builder().partitions(2).heap("-Xmx1g").startTimeout(java.time.Duration.ofMinutes(4)).start()) {
+      log.println("  broker at " + kafka.bootstrapServers());
+      kafka.createTopics(2, TOPIC);
+      Path catalogFile = writeCatalog(config.workDir().resolve("catalog-" + config.catalogNames() + ".json"));
+      long t0 = System.nanoTime();
+      double meanBytes = preload(kafka.bootstrapServers(), catalogFile);
+      log.printf(
+          "  preloaded %d tweets of %.0f bytes on average in %.0f s%n",
+          config.tweets(), meanBytes, (System.nanoTime() - t0) / 1e9);
+      if (config.minutes() > 0) {
+        List<long[]> samples = memoryRun(kafka, catalogFile);
+        return new Result(started, Instant.now(), config.tweets(), meanBytes, config.catalogNames(), 0, machine(), List.of(), samples);
+      }
+      log.printf("  read the topic once to warm the broker's fetch path: %.1f s%n", warmFetchPath(kafka.bootstrapServers()));
+      Map<String, List<Sample>> samples = new LinkedHashMap<>();
+      for (int round = 1; round <= config.rounds(); round++) {
+        for (String c : order(config.contestants(), round)) {
+          Sample s = runOne(kafka, catalogFile, c, round);
+          samples.computeIfAbsent(c, k -> new ArrayList<>()).add(s);
+          log.printf(
+              "  round %d %-14s %8.0f tweets/s steady, %8.0f whole run, %5.1f s, peak heap %4.0f MB (after GC %4.0f MB)%s%n",
+              round, c, s.steadyPerSecond(), s.wholePerSecond(), s.seconds(), s.peakHeapBytes() / 1e6,
+              s.peakHeapAfterGcBytes() / 1e6, s.note().isEmpty() ? "" : "  " + s.note());
+        }
+      }
+      return new Result(started, Instant.now(), config.tweets(), meanBytes, config.catalogNames(),
+          config.rounds(), machine(), rows(samples), List.of());
+    } finally {
+      killChildren();
+      try {
+        Runtime.getRuntime().removeShutdownHook(reaper);
+      } catch (IllegalStateException e) {
+        // shutting down: the hook runs anyway
+      }
+    }
+  }
+
+  private static String runnerOf(String contestant) {
+    return switch (contestant) {
+      case "spark" -> "spark";
+      // The baselines need no engine: the DirectRunner module's classpath is the lightest that holds
+      // linkwatch, and it is built before the Flink and Spark modules.
+      case "direct", "limit", "original" -> "direct";
+      default -> "flink";
+    };
+  }
+
+  private String classpath(String runner) {
+    return RunnerClasspath.of(config.projectDir(), runner);
+  }
+
+  /** The catalog every contestant loads: real names, scaled up with numbered copies as MatcherBench does. */
+  private Path writeCatalog(Path file) throws IOException {
+    Catalog catalog = MatcherBench.scaled(MatcherBench.baseCatalog(), config.catalogNames());
+    JsonFactory json = new JsonFactory();
+    try (OutputStream out = Files.newOutputStream(file); JsonGenerator g = json.createGenerator(out)) {
+      g.writeStartArray();
+      for (CatalogEntry e : catalog.entries()) {
+        g.writeStartObject();
+        g.writeStringField("tag", e.tag().label());
+        g.writeStringField("value", e.value());
+        g.writeArrayFieldStart("match");
+        for (String v : e.variants()) {
+          g.writeString(v);
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+    }
+    return file;
+  }
+
+  private TweetGenerator generator(long seed) {
+    return new TweetGenerator(
+        seed, 0.01, Instant.parse("2017-01-12T00:00:00Z"), TweetGenerator.Format.V1,
+        TweetGenerator.pairsFrom(MatcherBench.baseCatalog(), 2000, seed), true);
+  }
+
+  /** Streams N generated tweets into the topic, alternating partitions so both hold the same count. */
+  private double preload(String bootstrap, Path catalogFile) {
+    long bytes = 0;
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(bootstrap))) {
+      TweetGenerator generator = generator(config.seed());
+      for (long i = 0; i < config.tweets(); i++) {
+        byte[] value = generator.next().value();
+        bytes += value.length;
+        producer.send(new ProducerRecord<>(TOPIC, (int) (i % 2), null, value));
+      }
+      producer.flush();
+    }
+    return bytes / (double) Math.max(1, config.tweets());
+  }
+
+  private static Properties producerProps(String bootstrap) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    return p;
+  }
+
+  private Sample runOne(LocalKafka kafka, Path catalogFile, String contestant, int round)
+      throws Exception {
+    String prefix = "r" + round + "." + contestant;
+    List<String> outputs = List.of(prefix + ".matched", prefix + ".unmatched", prefix + ".errors");
+    kafka.createTopics(2, outputs.get(0), outputs.get(1), outputs.get(2), prefix + ".counts");
+    long expected = recordsFor(contestant);
+    List<String> command = command(kafka.bootstrapServers(), catalogFile, contestant, prefix, expected, 0);
+    Path childLog = config.workDir().resolve(prefix + ".log");
+    try (KafkaConsumer<byte[], byte[]> watcher = watcher(kafka.bootstrapServers())) {
+      List<TopicPartition> parts = new ArrayList<>();
+      for (String t : outputs) {
+        parts.add(new TopicPartition(t, 0));
+        parts.add(new TopicPartition(t, 1));
+      }
+      long launched = System.nanoTime();
+      Child child = start(command, childLog);
+      long tenth = 0;
+      long ninetieth = 0;
+      long last = 0;
+      long seen = 0;
+      // A safety net only: generous, since a loaded machine can be ten times slower than a quiet one.
+      long timeoutNanos = TimeUnit.SECONDS.toNanos(Math.max(900, expected / 100));
+      String note = "";
+      while (true) {
+        long now = System.nanoTime();
+        seen = 0;
+        for (long end : watcher.endOffsets(parts).values()) {
+          seen += end;
+        }
+        if (tenth == 0 && seen >= expected / 10) {
+          tenth = now;
+        }
+        if (ninetieth == 0 && seen >= expected * 9 / 10) {
+          ninetieth = now;
+        }
+        if (seen >= expected) {
+          last = now;
+          break;
+        }
+        if (!child.process.isAlive()) {
+          // A bounded run may exit right after its last write; look once more before calling it short.
+          Thread.sleep(500);
+          long again = 0;
+          for (long end : watcher.endOffsets(parts).values()) {
+            again += end;
+          }
+          if (again >= expected) {
+            continue;
+          }
+          note = "exited early (code " + child.process.exitValue() + ", " + again + " of " + expected + " out; see " + childLog + ")";
+          last = now;
+          seen = again;
+          break;
+        }
+        if (now - launched > timeoutNanos) {
+          note = "timed out (" + seen + " of " + expected + " out)";
+          last = now;
+          break;
+        }
+        Thread.sleep(50);
+      }
+      long[] heap = child.stop();
+      if (contestant.equals("direct")) {
+        // It streams the whole topic and is stopped once its first N are out; what it wrote of the
+        // records after them in the last 50 ms is not a duplicate.
+        seen = Math.min(seen, expected);
+      }
+      double seconds = (last - launched) / 1e9;
+      double steady =
+          ninetieth > tenth && tenth > 0 ? (expected * 0.8) / ((ninetieth - tenth) / 1e9) : 0;
+      double whole = seen / seconds;
+      if (seen > expected) {
+        note = (note.isEmpty() ? "" : note + "; ") + (seen - expected) + " more outputs than inputs";
+      }
+      deleteTopics(kafka.bootstrapServers(), outputs, prefix + ".counts");
+      return new Sample(contestant, expected, seen, seconds, steady, whole, heap[0], heap[1], note);
+    }
+  }
+
+  /**
+   * How many of the topic's records a contestant processes: all, except for the two that manage
+   * hundreds a second (the original's loop, and the DirectRunner, whose million would take over half
+   * an hour), which take the first ones.
+   */
+  long recordsFor(String contestant) {
+    return switch (contestant) {
+      case "original" -> Math.min(config.originalRecords(), config.tweets());
+      case "direct" -> Math.min(config.directRecords(), config.tweets());
+      default -> config.tweets();
+    };
+  }
+
+  private List<String> command(
+      String bootstrap, Path catalogFile, String contestant, String prefix, long expected, int gcSampleSeconds) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    // Spark's bounded read holds the whole input in memory (5.7 GB live for a million tweets).
+    String heap = contestant.equals("spark") ? config.sparkHeap() : config.childHeap();
+    cmd.add("-Xmx" + heap);
+    cmd.add("-Xms" + heap);
+    cmd.addAll(OPENS);
+    // For profiling a contestant, e.g. LINKWATCH_BENCH_CHILD_OPTS=-XX:StartFlightRecording=filename=x.jfr
+    String extra = System.getenv("LINKWATCH_BENCH_CHILD_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      cmd.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+    cmd.add("-Dorg.slf4j.simpleLogger.log.org.apache.flink=error");
+    cmd.add("-Dorg.slf4j.simpleLogger.log.org.apache.kafka=error");
+    cmd.add("-Dorg.slf4j.simpleLogger.log.org.apache.spark=error");
+    cmd.add("-Dorg.slf4j.simpleLogger.log.org.apache.beam=error");
+    cmd.add("-Dorg.slf4j.simpleLogger.log.org.apache.beam.sdk.metrics.MetricsEnvironment=off");
+    if (gcSampleSeconds > 0) {
+      cmd.add("-Dlwbench.gcSampleSeconds=" + gcSampleSeconds);
+    }
+    cmd.add("-cp");
+    cmd.add(classpath(runnerOf(contestant)));
+    cmd.add(BenchChild.class.getName());
+    String in = TOPIC;
+    switch (contestant) {
+      case "limit", "original" -> {
+        cmd.add(contestant);
+        cmd.addAll(List.of(bootstrap, in, prefix + ".matched", prefix + ".unmatched", prefix + ".errors", catalogFile.toString()));
+        if (contestant.equals("original")) {
+          cmd.add(Long.toString(expected));
+        }
+      }
+      default -> {
+        cmd.add("linkwatch");
+        cmd.add("--bootstrapServers=" + bootstrap);
+        cmd.add("--inputTopic=" + in);
+        cmd.add("--matchedTopic=" + prefix + ".matched");
+        cmd.add("--unmatchedTopic=" + prefix + ".unmatched");
+        cmd.add("--errorsTopic=" + prefix + ".errors");
+        cmd.add("--countsTopic=" + prefix + ".counts");
+        cmd.add("--consumerGroup=" + prefix);
+        cmd.add("--catalog=" + catalogFile);
+        cmd.add("--printCounts=false");
+        cmd.add("--unshorten=false");
+        // The job's defaults, said out loud: 30 s batches and the 6 h window sliding every 30 s.
+        cmd.add("--batchSeconds=30");
+        cmd.add("--windowSeconds=21600");
+        cmd.add("--slideSeconds=30");
+        switch (contestant) {
+          case "flink", "flink-copying", "flink-1s-bundles" -> {
+            // As ./linkwatch run --runner=flink runs it.
+            cmd.add("--runner=LinkwatchFlinkRunner");
+            cmd.add("--streaming=true");
+            cmd.add("--parallelism=2");
+            if (contestant.equals("flink-copying")) {
+              // Beam's own defaults, which LinkwatchFlinkRunner turns off: the lever measured alone.
+              cmd.add("--objectReuse=false");
+              cmd.add("--fasterCopy=false");
+              cmd.add("--disableMetrics=false");
+            }
+            if (contestant.equals("flink-1s-bundles")) {
+              cmd.add("--maxBundleTimeMills=1000"); // Beam's streaming default; linkwatch's is 100 ms
+            }
+            cmd.addAll(config.flinkArgs());
+          }
+          case "spark" -> {
+            cmd.add("--runner=SparkRunner");
+            cmd.add("--sparkMaster=local[2]");
+            cmd.add("--maxReadRecords=" + expected);
+          }
+          case "direct" -> {
+            cmd.add("--runner=DirectRunner");
+            cmd.add("--streaming=true");
+            cmd.add("--targetParallelism=2");
+            cmd.add("--enforceImmutability=false");
+            cmd.add("--enforceEncodability=false");
+          }
+          default -> throw new IllegalStateException(contestant);
+        }
+      }
+    }
+    return cmd;
+  }
+
+  static final List<String> OPENS =
+      List.of("java.lang", "java.lang.invoke", "java.lang.reflect", "java.util", "java.util.concurrent",
+              "java.nio", "sun.nio.ch", "sun.nio.cs", "java.net", "java.io", "java.text", "java.time",
+              "sun.security.action", "sun.util.calendar")
+          .stream()
+          .map(p -> "--add-opens=java.base/" + p + "=ALL-UNNAMED")
+          .toList();
+
+  /** A child JVM and the last heap figures it reported. */
+  private final class Child {
+    final Process process;
+    final AtomicReference<long[]> heap = new AtomicReference<>(new long[2]);
+    final List<long[]> memorySamples = Collections.synchronizedList(new ArrayList<>());
+    final Thread reader;
+
+    Child(Process process) {
+      this.process = process;
+      this.reader = new Thread(this::read, "lwbench-child-out");
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    private void read() {
+      try (BufferedReader r =
+          new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          String[] f = line.split(" ");
+          if (f.length == 4 && f[0].equals("lwbench") && f[1].equals("heap")) {
+            heap.set(new long[] {Long.parseLong(f[2]), Long.parseLong(f[3])});
+          } else if (f.length == 4 && f[0].equals("lwbench") && f[1].equals("sample")) {
+            long[] s = {Long.parseLong(f[2]), Long.parseLong(f[3])};
+            memorySamples.add(s);
+            log.printf("    %4d s: heap after full GC %.0f MB%n", s[0], s[1] / 1e6);
+          }
+        }
+      } catch (IOException | NumberFormatException e) {
+        // the child is gone; its last report stands
+      }
+    }
+
+    /** Stops the child (SIGTERM, then SIGKILL after 15 s); returns its peak heap and peak after GC. */
+    long[] stop() throws InterruptedException {
+      long[] last = heap.get();
+      process.destroy();
+      if (!process.waitFor(15, TimeUnit.SECONDS)) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+      }
+      reader.join(2_000);
+      children.remove(process);
+      long[] fin = heap.get();
+      return new long[] {Math.max(last[0], fin[0]), Math.max(last[1], fin[1])};
+    }
+  }
+
+  private Child start(List<String> command, Path childLog) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.redirectError(childLog.toFile());
+    pb.environment().putIfAbsent("SPARK_LOCAL_IP", "127.0.0.1");
+    Path flinkConf = config.projectDir().resolve("runners/flink/conf");
+    if (Files.isDirectory(flinkConf)) {
+      pb.environment().putIfAbsent("FLINK_CONF_DIR", flinkConf.toAbsolutePath().toString());
+    }
+    Process p = pb.start();
+    children.add(p);
+    return new Child(p);
+  }
+
+  private void killChildren() {
+    List<Process> left;
+    synchronized (children) {
+      left = new ArrayList<>(children);
+      children.clear();
+    }
+    for (Process p : left) {
+      p.destroyForcibly();
+    }
+  }
+
+  /**
+   * Round r starts with the r-th contestant: in quick runs the second Flink contestant of a round was
+   * up to 60 % faster than the first whichever it was, so a fixed order would favour one.
+   */
+  static List<String> order(List<String> contestants, int round) {
+    List<String> rotated = new ArrayList<>(contestants);
+    Collections.rotate(rotated, -((round - 1) % Math.max(1, contestants.size())));
+    return rotated;
+  }
+
+  /**
+   * The broker compiled its produce path while preloading but not its fetch path, so the first
+   * contestant would read from a broker still in its interpreter; a plain read of the whole topic first.
+   */
+  private double warmFetchPath(String bootstrap) {
+    long t0 = System.nanoTime();
+    try (KafkaConsumer<byte[], byte[]> consumer = watcher(bootstrap)) {
+      List<TopicPartition> parts = List.of(new TopicPartition(TOPIC, 0), new TopicPartition(TOPIC, 1));
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+      while (System.nanoTime() < deadline && parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+        consumer.poll(java.time.Duration.ofMillis(500));
+      }
+    }
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  private static KafkaConsumer<byte[], byte[]> watcher(String bootstrap) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    return new KafkaConsumer<>(p);
+  }
+
+  private static void deleteTopics(String bootstrap, List<String> outputs, String counts) {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    try (Admin admin = Admin.create(p)) {
+      List<String> all = new ArrayList<>(outputs);
+      all.add(counts);
+      admin.deleteTopics(all).all().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // only disk space is at stake; the scratch broker goes at the end anyway
+    }
+  }
+
+  /**
+   * The memory run: the Flink contestant on a topic fed at a steady rate for the configured minutes,
+   * heap after a full GC sampled every 30 s (every 10 s for runs under 5 minutes).
+   */
+  private List<long[]> memoryRun(LocalKafka kafka, Path catalogFile) throws Exception {
+    String prefix = "mem.flink";
+    kafka.createTopics(2, prefix + ".matched", prefix + ".unmatched", prefix + ".errors", prefix + ".counts");
+    int every = config.minutes() >= 5 ? 30 : 10;
+    List<String> command = command(kafka.bootstrapServers(), catalogFile, "flink", prefix, 0, every);
+    Child child = start(command, config.workDir().resolve(prefix + ".log"));
+    long seconds = config.minutes() * 60L;
+    log.printf("  memory run: %d tweets/s for %d min on embedded Flink, heap after full GC every %d s%n",
+        config.rate(), config.minutes(), every);
+    long sent = 0;
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(kafka.bootstrapServers()))) {
+      TweetGenerator generator = generator(config.seed() + 1);
+      long start = System.nanoTime();
+      long end = start + TimeUnit.SECONDS.toNanos(seconds);
+      while (System.nanoTime() < end && child.process.isAlive()) {
+        long due = (System.nanoTime() - start) * config.rate() / 1_000_000_000L;
+        while (sent < due) {
+          producer.send(new ProducerRecord<>(TOPIC, (int) (sent % 2), null, generator.next().value()));
+          sent++;
+        }
+        Thread.sleep(5);
+      }
+    }
+    log.printf("  memory run: sent %d tweets%n", sent);
+    child.stop();
+    return new ArrayList<>(child.memorySamples);
+  }
+
+  private static List<Row> rows(Map<String, List<Sample>> samples) {
+    List<Sample> limit = samples.get("limit");
+    double limitSteady = limit == null ? 0 : median(limit.stream().map(Sample::steadyPerSecond).toList());
+    double limitWhole = limit == null ? 0 : median(limit.stream().map(Sample::wholePerSecond).toList());
+    List<Row> rows = new ArrayList<>();
+    for (var e : samples.entrySet()) {
+      List<Sample> s = e.getValue();
+      double steady = median(s.stream().map(Sample::steadyPerSecond).toList());
+      double whole = median(s.stream().map(Sample::wholePerSecond).toList());
+      rows.add(
+          new Row(
+              e.getKey(),
+              DESCRIPTIONS.get(e.getKey()),
+              s.get(0).records(),
+              steady,
+              whole,
+              (long) median(s.stream().map(x -> (double) x.peakHeapBytes()).toList()),
+              (long) median(s.stream().map(x -> (double) x.peakHeapAfterGcBytes()).toList()),
+              limitSteady > 0 ? steady / limitSteady : Double.NaN,
+              limitWhole > 0 ? whole / limitWhole : Double.NaN,
+              s.stream().allMatch(x -> x.note().isEmpty() && x.outputs() == x.records()),
+              s));
+    }
+    return rows;
+  }
+
+  static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    sorted.sort(null);
+    int n = sorted.size();
+    return n == 0 ? 0 : n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  public static String machine() {
+    Runtime r = Runtime.getRuntime();
+    String cpu = "";
+    try {
+      cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+          .filter(l -> l.startsWith("model name"))
+          .findFirst()
+          .map(l -> l.substring(l.indexOf(':') + 1).strip() + ", ")
+          .orElse("");
+    } catch (IOException | UncheckedIOException e) {
+      // not Linux: the core count will do
+    }
+    return cpu + r.availableProcessors() + " cores, Java " + System.getProperty("java.version") + ", "
+        + System.getProperty("os.name") + " " + System.getProperty("os.arch");
+  }
+
+  /** The table as it goes into the README. */
+  public static void printTable(Result r, PrintStream out) {
+    out.println("| contestant | tweets | tweets/s steady (10-90 %) | ratio to limit | tweets/s whole run | ratio to limit | peak heap MB | peak heap after GC MB | all out |");
+    out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |");
+    for (Row row : r.rows()) {
+      out.printf(
+          "| %s | %d | %.0f | %s | %.0f | %s | %.0f | %.0f | %s |%n",
+          row.description(), row.records(), row.steadyPerSecond(), ratio(row.steadyRatioToLimit()),
+          row.wholePerSecond(), ratio(row.wholeRatioToLimit()), row.peakHeapBytes() / 1e6,
+          row.peakHeapAfterGcBytes() / 1e6, row.complete() ? "yes" : "NO");
+    }
+  }
+
+  private static String ratio(double r) {
+    return Double.isNaN(r) ? "-" : String.format("%.2f", r);
+  }
+
+  public static void writeJson(Result r, Path file) throws IOException {
+    if (file.getParent() != null) {
+      Files.createDirectories(file.getParent());
+    }
+    try (OutputStream out = Files.newOutputStream(file);
+        JsonGenerator g = new JsonFactory().createGenerator(out)) {
+      g.useDefaultPrettyPrinter();
+      g.writeStartObject();
+      g.writeStringField("bench", r.memorySamples().isEmpty() ? "e2e" : "memory");
+      g.writeStringField("started", r.started().toString());
+      g.writeStringField("finished", r.finished().toString());
+      g.writeStringField("machine", r.machine());
+      g.writeNumberField("tweets", r.tweets());
+      g.writeNumberField("mean_tweet_bytes", Math.round(r.meanTweetBytes()));
+      g.writeNumberField("catalog_names", r.catalogNames());
+      g.writeStringField("window", "30 s batches, 6 h sliding every 30 s");
+      g.writeNumberField("rounds", r.rounds());
+      g.writeArrayFieldStart("results");
+      for (Row row : r.rows()) {
+        g.writeStartObject();
+        g.writeStringField("contestant", row.contestant());
+        g.writeStringField("description", row.description());
+        g.writeNumberField("records", row.records());
+        g.writeNumberField("steady_tweets_per_s", Math.round(row.steadyPerSecond()));
+        g.writeNumberField("whole_run_tweets_per_s", Math.round(row.wholePerSecond()));
+        writeRatio(g, "steady_ratio_to_limit", row.steadyRatioToLimit());
+        writeRatio(g, "whole_run_ratio_to_limit", row.wholeRatioToLimit());
+        g.writeNumberField("peak_heap_bytes", row.peakHeapBytes());
+        g.writeNumberField("peak_heap_after_gc_bytes", row.peakHeapAfterGcBytes());
+        g.writeBooleanField("all_out", row.complete());
+        g.writeArrayFieldStart("runs");
+        for (Sample s : row.samples()) {
+          g.writeStartObject();
+          g.writeNumberField("outputs", s.outputs());
+          g.writeNumberField("seconds", Math.round(s.seconds() * 1000) / 1000.0);
+          g.writeNumberField("steady_tweets_per_s", Math.round(s.steadyPerSecond()));
+          g.writeNumberField("whole_run_tweets_per_s", Math.round(s.wholePerSecond()));
+          g.writeNumberField("peak_heap_bytes", s.peakHeapBytes());
+          g.writeNumberField("peak_heap_after_gc_bytes", s.peakHeapAfterGcBytes());
+          g.writeStringField("note", s.note());
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      if (!r.memorySamples().isEmpty()) {
+        g.writeArrayFieldStart("memory_samples");
+        for (long[] s : r.memorySamples()) {
+          g.writeStartObject();
+          g.writeNumberField("second", s[0]);
+          g.writeNumberField("heap_after_full_gc_bytes", s[1]);
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeNumberField("trend_bytes_per_minute_second_half", Math.round(trendAfterWarmUp(r.memorySamples())));
+      }
+      g.writeEndObject();
+    }
+  }
+
+  private static void writeRatio(JsonGenerator g, String field, double value) throws IOException {
+    if (Double.isNaN(value)) {
+      g.writeNullField(field);
+    } else {
+      g.writeNumberField(field, Math.round(value * 1000) / 1000.0);
+    }
+  }
+
+  /**
+   * The growth trend once warm: the slope over the second half of the samples, since the first ones
+   * catch the job starting (the engine, then the first windows filling).
+   */
+  public static double trendAfterWarmUp(List<long[]> samples) {
+    return slopePerMinute(samples.subList(samples.size() / 2, samples.size()));
+  }
+
+  /** Least-squares slope of heap after GC over time, in bytes per minute: the growth trend, if any. */
+  public static double slopePerMinute(List<long[]> samples) {
+    int n = samples.size();
+    if (n < 2) {
+      return 0;
+    }
+    double mx = 0;
+    double my = 0;
+    for (long[] s : samples) {
+      mx += s[0];
+      my += s[1];
+    }
+    mx /= n;
+    my /= n;
+    double num = 0;
+    double den = 0;
+    for (long[] s : samples) {
+      num += (s[0] - mx) * (s[1] - my);
+      den += (s[0] - mx) * (s[0] - mx);
+    }
+    return den == 0 ? 0 : num / den * 60;
+  }
+}
