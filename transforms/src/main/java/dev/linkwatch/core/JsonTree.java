@@ -52,7 +52,8 @@ final class JsonTree {
   /** One JSON object held in a string member (a Mastodon frame's payload); path names the member. */
   JsonNode readObject(String json, String path) throws MalformedTweetException {
     try {
-      return object(mapper.readTree(json), path);
+      // As bytes, so that error offsets count bytes of the payload like everywhere else.
+      return object(mapper.readTree(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)), path);
     } catch (StreamConstraintsException e) {
       throw new MalformedTweetException(
           path + ": " + TweetParser.constraintReason(e, limits), e);
