@@ -27,6 +27,14 @@ public interface DetectionOptions extends PipelineOptions {
 
   void setBlacklist(List<String> value);
 
+  @Description(
+      "Shape of the input records: auto (recognised per record: tweets, Bluesky Jetstream events, "
+          + "Mastodon statuses and frames may share a topic), twitter, bluesky or mastodon.")
+  @Default.String("auto")
+  String getInputFormat();
+
+  void setInputFormat(String value);
+
   @Description("Distinct catalog entries a tweet must name to match (1 or more).")
   @Default.Integer(2)
   int getMinMatches();

@@ -13,7 +13,8 @@ public interface KafkaReadOptions extends PipelineOptions {
 
   void setBootstrapServers(String value);
 
-  @Description("Topic the raw tweets are read from (values as bytes, one tweet per record).")
+  @Description(
+      "Topics the raw records are read from, comma-separated (values as bytes, one post per record).")
   @Default.String("tweets")
   String getInputTopic();
 

@@ -77,7 +77,7 @@ public final class LinkwatchPipeline {
       Sinks sinks) {
     PCollection<SourceRecord> records = pipeline.apply("ReadRecords", source);
 
-    ParseTweet parse = ParseTweet.create();
+    ParseTweet parse = ParseTweet.create().withFormat(settings.inputFormat());
     PCollectionTuple parsed = records.apply("ParseTweet", parse);
 
     PCollection<JudgedTweet> judged =

@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import dev.linkwatch.core.RecordFormat;
 
 /**
  * The options, checked and parsed once at start: catalog files loaded, domain lists built, Kafka
@@ -29,7 +30,32 @@ public record Settings(
     UnshortenSettings unshorten,
     Map<String, Object> kafkaProperties,
     int maxRecordBytes,
-    Windowing windowing) {
+    Windowing windowing,
+    RecordFormat inputFormat) {
+
+  /** Settings that recognise each record's shape ({@link RecordFormat#AUTO}). */
+  public Settings(
+      Catalog catalog,
+      DomainList whitelist,
+      DomainList blacklist,
+      int minMatches,
+      boolean fuzzy,
+      UnshortenSettings unshorten,
+      Map<String, Object> kafkaProperties,
+      int maxRecordBytes,
+      Windowing windowing) {
+    this(
+        catalog,
+        whitelist,
+        blacklist,
+        minMatches,
+        fuzzy,
+        unshorten,
+        kafkaProperties,
+        maxRecordBytes,
+        windowing,
+        RecordFormat.AUTO);
+  }
 
   public static Settings from(LinkwatchOptions o) {
     if (o.getMinMatches() < 1) {
@@ -57,7 +83,12 @@ public record Settings(
             case "unmatchedTopic" -> o.getUnmatchedTopic();
             default -> o.getErrorsTopic();
           };
-      if (topic == null || !topic.matches("[A-Za-z0-9._-]{1,249}")) {
+      // The input may be several topics, comma-separated.
+      String pattern =
+          key.equals("inputTopic")
+              ? "[A-Za-z0-9._-]{1,249}(,[A-Za-z0-9._-]{1,249})*"
+              : "[A-Za-z0-9._-]{1,249}";
+      if (topic == null || !topic.matches(pattern)) {
         throw new ConfigException(key + " '" + topic + "' is not a valid Kafka topic name");
       }
     }
@@ -75,6 +106,12 @@ public record Settings(
       o.getShorteners().forEach(h -> hosts.add(h.trim().toLowerCase(java.util.Locale.ROOT)));
       unshorten = unshorten.withShortenerHosts(hosts);
     }
+    RecordFormat inputFormat;
+    try {
+      inputFormat = RecordFormat.fromOption(o.getInputFormat());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("inputFormat: " + e.getMessage());
+    }
     return new Settings(
         loadCatalog(o.getCatalog()),
         domains(
@@ -86,7 +123,8 @@ public record Settings(
         unshorten,
         KafkaClientSettings.of(o.getKafkaProperties(), o.getKafkaPropertiesFile()),
         o.getMaxRecordBytes(),
-        Windowing.from(o));
+        Windowing.from(o),
+        inputFormat);
   }
 
   public static Catalog loadCatalog(List<String> files) {

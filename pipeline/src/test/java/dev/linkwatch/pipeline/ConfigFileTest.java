@@ -55,6 +55,19 @@ class ConfigFileTest {
   }
 
   @Test
+  void inputFormatAndSeveralInputTopics() throws Exception {
+    Settings s = Settings.from(ConfigFile.parse("--inputFormat=Bluesky", "--inputTopic=jetstream,tweets"));
+    assertThat(s.inputFormat()).isEqualTo(dev.linkwatch.core.RecordFormat.BLUESKY);
+    assertThat(Settings.from(ConfigFile.parse()).inputFormat())
+        .isEqualTo(dev.linkwatch.core.RecordFormat.AUTO);
+    assertThatThrownBy(() -> Settings.from(ConfigFile.parse("--inputFormat=threads")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("inputFormat");
+    assertThatThrownBy(() -> Settings.from(ConfigFile.parse("--inputTopic=a,,b")))
+        .hasMessageStartingWith("inputTopic");
+  }
+
+  @Test
   void aYamlMappingValueIsRefused() throws Exception {
     Path f = yaml("whitelist:\n  a: b\n");
     assertThatThrownBy(() -> ConfigFile.parse("--config=" + f))

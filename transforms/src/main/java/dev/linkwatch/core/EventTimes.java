@@ -16,7 +16,9 @@ import java.util.OptionalLong;
  * A tweet's event time, read from its raw bytes before (and independently of) the full parse, so the
  * source can stamp records and drive the watermark: {@code timestamp_ms}, else {@code created_at} (v1.1
  * {@code Thu Jan 12 00:36:22 +0000 2017}), else v2 {@code data.created_at} (ISO-8601), else, for stream
- * notices such as {@code {"delete":{...,"timestamp_ms":"..."}}}, the notice's own stamp. Empty when the
+ * notices such as {@code {"delete":{...,"timestamp_ms":"..."}}}, the notice's own stamp; a Bluesky
+ * Jetstream event's {@code time_us}; a Mastodon Status's {@code created_at}, also inside a streaming
+ * frame's string {@code payload}. Empty when the
  * bytes hold none of these or are not JSON; callers fall back to the Kafka record time.
  *
  * <p>Streaming payloads carry {@code timestamp_ms} at the top level, so a byte scan for it usually
@@ -172,6 +174,15 @@ public final class EventTimes {
         JsonToken t = p.nextToken();
         if ("created_at".equals(name) && t == JsonToken.VALUE_STRING) {
           createdAt = p.getText();
+        } else if ("time_us".equals(name) && t == JsonToken.VALUE_NUMBER_INT) {
+          // A Bluesky Jetstream event: when Jetstream saw it, in microseconds.
+          return OptionalLong.of(Math.floorDiv(p.getLongValue(), 1000L));
+        } else if ("payload".equals(name) && t == JsonToken.VALUE_STRING && createdAt == null) {
+          // A Mastodon streaming frame: the Status is a JSON string; its created_at is the time.
+          OptionalLong inner = parseTopLevel(p.getText().getBytes(StandardCharsets.UTF_8));
+          if (inner.isPresent()) {
+            return inner;
+          }
         } else if (t == JsonToken.START_OBJECT && !"data".equals(name)) {
           // A notice keeps its stamp one level down; a tweet's nested objects (user, entities, ...)
           // have none, and a tweet's own fields win anyway.

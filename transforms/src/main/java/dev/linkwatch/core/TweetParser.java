@@ -90,8 +90,15 @@ public final class TweetParser {
 
   private TweetParser(ParseLimits limits) {
     this.limits = limits;
-    this.factory =
-        JsonFactory.builder()
+    this.factory = factory(limits);
+  }
+
+  /**
+   * A JSON factory that enforces {@code limits} (depth, string and number length) and keeps payload
+   * bytes out of its error messages. Shared with the Bluesky and Mastodon parsers.
+   */
+  static JsonFactory factory(ParseLimits limits) {
+    return JsonFactory.builder()
             .streamReadConstraints(
                 StreamReadConstraints.builder()
                     .maxNestingDepth(limits.maxNestingDepth())
@@ -526,7 +533,7 @@ public final class TweetParser {
 
   // ---------------------------------------------------------------- messages
 
-  private static String describe(JsonToken t) {
+  static String describe(JsonToken t) {
     return switch (t) {
       case START_ARRAY -> "array";
       case VALUE_STRING -> "string";
@@ -541,7 +548,29 @@ public final class TweetParser {
     return location == null ? -1 : location.getByteOffset();
   }
 
+  /**
+   * The checks every record gets before any JSON parsing, whatever its format: not empty, within the
+   * size limit, strict UTF-8.
+   */
+  static void checkBytes(byte[] value, ParseLimits limits) throws MalformedTweetException {
+    if (value == null || value.length == 0) {
+      throw new MalformedTweetException("empty record");
+    }
+    if (value.length > limits.maxBytes()) {
+      throw new MalformedTweetException(
+          "record too large: " + value.length + " bytes > " + limits.maxBytes());
+    }
+    int invalid = Utf8.firstInvalid(value);
+    if (invalid >= 0) {
+      throw new MalformedTweetException("invalid UTF-8 at byte " + invalid);
+    }
+  }
+
   private String constraintReason(StreamConstraintsException e) {
+    return constraintReason(e, limits);
+  }
+
+  static String constraintReason(StreamConstraintsException e, ParseLimits limits) {
     String m = String.valueOf(e.getOriginalMessage());
     if (m.contains("nesting depth")) {
       return "nesting deeper than " + limits.maxNestingDepth();
@@ -555,7 +584,7 @@ public final class TweetParser {
     return "limit exceeded: " + firstLine(m);
   }
 
-  private static String syntaxReason(JsonProcessingException e) {
+  static String syntaxReason(JsonProcessingException e) {
     String m = firstLine(String.valueOf(e.getOriginalMessage()));
     long at = byteOffset(e.getLocation());
     if (m.startsWith("Invalid UTF-8")) {

@@ -17,7 +17,9 @@ import java.util.Set;
  * The JSON that leaves linkwatch for matched, unmatched and notice records.
  *
  * <p>Matched: the original tweet's bytes, untouched, with an {@code enriched} member spliced in before
- * the closing brace, so fields linkwatch does not know survive byte for byte. Its shape follows the
+ * the closing brace, so fields linkwatch does not know survive byte for byte. {@code enriched} starts
+ * with {@code platform} (twitter, bluesky, mastodon), {@code post_id} (tweet id, Bluesky at-uri,
+ * Mastodon Status uri) and {@code post_url} (a web page showing the post; null when unknown). Its shape follows the
  * original job ({@code media_details}, {@code url_details}, {@code match_count}) and adds every hit with
  * its variant and offsets, and the source coordinates.
  *
@@ -37,6 +39,12 @@ public final class Enrichment {
         : ",\"enriched\":".getBytes(StandardCharsets.UTF_8));
     try (JsonGenerator g = JSON.createGenerator(out)) {
       g.writeStartObject();
+      // Which network the post is on, its global id and a page a person can open: the original
+      // record's shape differs per platform, so consumers read these instead.
+      var post = judged.record().tweet();
+      g.writeStringField("platform", post.platform());
+      g.writeStringField("post_id", post.canonicalId());
+      g.writeStringField("post_url", post.webUrl());
       writeMediaDetails(g, judged.hits());
       writeUrlDetails(g, judged.links());
       g.writeNumberField("match_count", judged.verdict().code());

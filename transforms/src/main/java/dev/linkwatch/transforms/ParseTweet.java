@@ -1,6 +1,8 @@
 package dev.linkwatch.transforms;
 
 import dev.linkwatch.core.MalformedTweetException;
+import dev.linkwatch.core.RecordFormat;
+import dev.linkwatch.core.RecordParser;
 import dev.linkwatch.core.StreamNotice;
 import dev.linkwatch.core.Tweet;
 import dev.linkwatch.core.TweetParser;
@@ -15,15 +17,18 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 
 /**
- * Parses raw record values as Twitter v1.1 or v2 JSON.
+ * Parses raw record values: Twitter v1.1 or X v2 JSON, Bluesky Jetstream events, Mastodon statuses and
+ * streaming frames. By default each record's shape is recognised on its own, so one topic may mix
+ * them; {@link #withFormat} forces one shape (see {@link RecordParser}).
  *
  * <p>Input: {@link SourceRecord}s (raw bytes). Output: a {@link PCollectionTuple} with
  *
  * <ul>
- *   <li>{@link #tweetsTag()}: {@link TweetRecord}s, tweets of either format, retweets included (the
+ *   <li>{@link #tweetsTag()}: {@link TweetRecord}s, posts of any platform, reposts included (the
  *       rules judge them later);
- *   <li>{@link #noticesTag()}: {@link NoticeRecord}s, stream notices such as {@code delete} or {@code
- *       limit};
+ *   <li>{@link #noticesTag()}: {@link NoticeRecord}s, stream notices such as a tweet's {@code delete}
+ *       or {@code limit}, Jetstream deletes, identity and account events and commits to collections
+ *       other than posts and reposts, Mastodon {@code delete} and {@code filters_changed} frames;
  *   <li>{@link #failuresTag()}: {@link DeadLetter}s for everything else: bytes that are not JSON, not
  *       valid UTF-8, not an object, too deep, too large, with wrongly typed fields, or objects that are
  *       neither a tweet nor a known notice. The original bytes travel in the dead letter.
@@ -40,13 +45,24 @@ public final class ParseTweet extends PTransform<PCollection<SourceRecord>, PCol
   private final TupleTag<NoticeRecord> noticesTag = new TupleTag<>() {};
   private final TupleTag<DeadLetter> failuresTag = new TupleTag<>() {};
   private final TweetParser.ParseLimits limits;
+  private final RecordFormat format;
 
-  private ParseTweet(TweetParser.ParseLimits limits) {
+  private ParseTweet(TweetParser.ParseLimits limits, RecordFormat format) {
     this.limits = limits;
+    this.format = format;
   }
 
+  /** Default limits; each record's shape recognised on its own. */
   public static ParseTweet create() {
-    return new ParseTweet(TweetParser.ParseLimits.defaults());
+    return new ParseTweet(TweetParser.ParseLimits.defaults(), RecordFormat.AUTO);
+  }
+
+  /** Reads every record as {@code newFormat}; {@link RecordFormat#AUTO} recognises each record. */
+  public ParseTweet withFormat(RecordFormat newFormat) {
+    if (newFormat == null) {
+      throw new IllegalArgumentException("withFormat(format): format must not be null");
+    }
+    return new ParseTweet(limits, newFormat);
   }
 
   /** Tighter or looser limits on nesting, string and record size, and URLs per tweet. */
@@ -54,7 +70,7 @@ public final class ParseTweet extends PTransform<PCollection<SourceRecord>, PCol
     if (newLimits == null) {
       throw new IllegalArgumentException("withLimits(limits): limits must not be null");
     }
-    return new ParseTweet(newLimits);
+    return new ParseTweet(newLimits, format);
   }
 
   public TupleTag<TweetRecord> tweetsTag() {
@@ -74,7 +90,7 @@ public final class ParseTweet extends PTransform<PCollection<SourceRecord>, PCol
     PCollectionTuple out =
         input.apply(
             "ParseJson",
-            ParDo.of(new ParseFn(limits, tweetsTag, noticesTag, failuresTag))
+            ParDo.of(new ParseFn(limits, format, tweetsTag, noticesTag, failuresTag))
                 .withOutputTags(tweetsTag, TupleTagList.of(noticesTag).and(failuresTag)));
     out.get(tweetsTag).setCoder(TweetRecord.coder());
     out.get(noticesTag).setCoder(NoticeRecord.coder());
@@ -87,17 +103,20 @@ public final class ParseTweet extends PTransform<PCollection<SourceRecord>, PCol
     private final Counter notices = Metrics.counter(ParseTweet.class, "notices");
     private final Counter malformed = Metrics.counter(ParseTweet.class, "malformed");
     private final TweetParser.ParseLimits limits;
+    private final RecordFormat format;
     private final TupleTag<TweetRecord> tweetsTag;
     private final TupleTag<NoticeRecord> noticesTag;
     private final TupleTag<DeadLetter> failuresTag;
-    private transient TweetParser parser;
+    private transient RecordParser parser;
 
     ParseFn(
         TweetParser.ParseLimits limits,
+        RecordFormat format,
         TupleTag<TweetRecord> tweetsTag,
         TupleTag<NoticeRecord> noticesTag,
         TupleTag<DeadLetter> failuresTag) {
       this.limits = limits;
+      this.format = format;
       this.tweetsTag = tweetsTag;
       this.noticesTag = noticesTag;
       this.failuresTag = failuresTag;
@@ -105,7 +124,7 @@ public final class ParseTweet extends PTransform<PCollection<SourceRecord>, PCol
 
     @Setup
     public void setup() {
-      parser = TweetParser.create(limits);
+      parser = RecordParser.create(limits, format);
     }
 
     @ProcessElement

@@ -32,6 +32,9 @@ public record TweetRecord(SourceRecord source, Tweet tweet) {
     Codec.writeString(out, t.text());
     out.writeBoolean(t.eventTimeMillis().isPresent());
     out.writeLong(t.eventTimeMillis().orElse(0L));
+    Codec.writeString(out, t.platform());
+    Codec.writeString(out, t.canonicalId());
+    Codec.writeString(out, t.webUrl());
   }
 
   static Tweet readTweet(DataInputStream in) throws IOException {
@@ -44,6 +47,9 @@ public record TweetRecord(SourceRecord source, Tweet tweet) {
     String text = Codec.readString(in);
     boolean hasTime = in.readBoolean();
     long time = in.readLong();
+    String platform = Codec.readString(in);
+    String canonicalId = Codec.readString(in);
+    String webUrl = Codec.readString(in);
     return new Tweet(
         id,
         format,
@@ -52,6 +58,9 @@ public record TweetRecord(SourceRecord source, Tweet tweet) {
         hasEntities,
         urls,
         text,
-        hasTime ? OptionalLong.of(time) : OptionalLong.empty());
+        hasTime ? OptionalLong.of(time) : OptionalLong.empty(),
+        platform,
+        canonicalId,
+        webUrl);
   }
 }

@@ -12,6 +12,21 @@ class EventTimesTest {
   }
 
   @Test
+  void blueskyAndMastodonRecordsGiveTheirOwnTimes() {
+    java.util.List<byte[]> jetstream =
+        TweetFixtures.lines("/sources/bluesky_jetstream_posts_reposts_deletes.jsonl");
+    assertThat(EventTimes.of(jetstream.get(1))).hasValue(1783175888090L); // time_us / 1000
+    assertThat(EventTimes.of(jetstream.get(30))).hasValue(1783175888384L); // identity event
+    java.util.List<byte[]> statuses = TweetFixtures.lines("/sources/mastodon_statuses.jsonl");
+    assertThat(EventTimes.of(statuses.get(3)))
+        .hasValue(java.time.Instant.parse("2022-11-15T16:08:30.000Z").toEpochMilli());
+    java.util.List<byte[]> frames = TweetFixtures.lines("/sources/mastodon_stream_frames.jsonl");
+    assertThat(EventTimes.of(frames.get(0)))
+        .hasValue(java.time.Instant.parse("2022-08-30T21:38:22.000Z").toEpochMilli());
+    assertThat(EventTimes.of(frames.get(1))).isEmpty(); // a delete frame has no time
+  }
+
+  @Test
   void topLevelTimestampMsWins() {
     assertThat(of("{\"created_at\":\"Thu Jan 12 00:36:22 +0000 2017\",\"timestamp_ms\":\"1484181382123\"}"))
         .hasValue(1484181382123L);

@@ -32,7 +32,12 @@ public class RealTweetsRoutingTest {
   @Rule public final transient TestPipeline p = TestPipeline.create();
 
   static List<SourceRecord> lines(String resource) {
-    try (InputStream in = RealTweetsRoutingTest.class.getResourceAsStream("/tweets/" + resource)) {
+    return lines(resource, "/tweets/");
+  }
+
+  /** The non-empty lines of a resource file, numbered from 1 as offsets, the file name as topic. */
+  static List<SourceRecord> lines(String resource, String folder) {
+    try (InputStream in = RealTweetsRoutingTest.class.getResourceAsStream(folder + resource)) {
       byte[] all = in.readAllBytes();
       List<SourceRecord> out = new ArrayList<>();
       ByteArrayOutputStream line = new ByteArrayOutputStream();
