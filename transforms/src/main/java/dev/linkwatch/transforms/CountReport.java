@@ -22,7 +22,9 @@ public record CountReport(
 
   public enum Scope {
     BATCH("Batch", "batch"),
-    WINDOW("Window", "window");
+    WINDOW("Window", "window"),
+    /** A bounded run's final account: every record of the run, over the span of its batches. */
+    RUN("Run", "run");
 
     private final String title;
     private final String label;
@@ -47,8 +49,8 @@ public record CountReport(
     StringBuilder sb = new StringBuilder();
     sb.append(rule).append('\n');
     sb.append("Time: ").append(TIME.format(Instant.ofEpochMilli(windowEndMillis)));
-    if (scope == Scope.WINDOW) {
-      sb.append("  (window from ").append(TIME.format(Instant.ofEpochMilli(windowStartMillis))).append(')');
+    if (scope != Scope.BATCH) {
+      sb.append(scope == Scope.RUN ? "  (run from " : "  (window from ").append(TIME.format(Instant.ofEpochMilli(windowStartMillis))).append(')');
     }
     if ("LATE".equals(timing)) {
       sb.append("  [late data: updated totals]");

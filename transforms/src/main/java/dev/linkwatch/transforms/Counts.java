@@ -17,6 +17,12 @@ public final class Counts {
   long errored;
   long notices;
   long droppedLate;
+  /**
+   * The event-time span of the batches summed here: the first batch's start and the last batch's end
+   * (empty: MAX and MIN). Not part of {@link #equals}: two spans with the same counts count the same.
+   */
+  long firstMillis = Long.MAX_VALUE;
+  long lastMillis = Long.MIN_VALUE;
   final Map<String, Long> artists;
   final Map<String, Long> domains;
 
@@ -78,7 +84,25 @@ public final class Counts {
     }
   }
 
+  /** Marks these counts as covering the batch {@code [startMillis, endMillis)}. */
+  void cover(long startMillis, long endMillis) {
+    firstMillis = Math.min(firstMillis, startMillis);
+    lastMillis = Math.max(lastMillis, endMillis);
+  }
+
+  /** The start of the first batch summed here (Long.MAX_VALUE when none). */
+  public long firstMillis() {
+    return firstMillis;
+  }
+
+  /** The end of the last batch summed here (Long.MIN_VALUE when none). */
+  public long lastMillis() {
+    return lastMillis;
+  }
+
   void merge(Counts other) {
+    firstMillis = Math.min(firstMillis, other.firstMillis);
+    lastMillis = Math.max(lastMillis, other.lastMillis);
     matched += other.matched;
     unmatched += other.unmatched;
     errored += other.errored;
@@ -143,18 +167,24 @@ public final class Counts {
             out.writeLong(c.errored);
             out.writeLong(c.notices);
             out.writeLong(c.droppedLate);
+            out.writeLong(c.firstMillis);
+            out.writeLong(c.lastMillis);
             writeMap(c.artists, out);
             writeMap(c.domains, out);
           },
-          in ->
-              new Counts(
-                  in.readLong(),
-                  in.readLong(),
-                  in.readLong(),
-                  in.readLong(),
-                  in.readLong(),
-                  readMap(in),
-                  readMap(in)));
+          in -> {
+            long matched = in.readLong();
+            long unmatched = in.readLong();
+            long errored = in.readLong();
+            long notices = in.readLong();
+            long droppedLate = in.readLong();
+            long first = in.readLong();
+            long last = in.readLong();
+            Counts c = new Counts(matched, unmatched, errored, notices, droppedLate, readMap(in), readMap(in));
+            c.firstMillis = first;
+            c.lastMillis = last;
+            return c;
+          });
 
   private static void writeMap(Map<String, Long> map, java.io.DataOutputStream out) throws java.io.IOException {
     out.writeInt(map.size());
