@@ -110,12 +110,12 @@ class BoundedRunTest {
   /** The distinct 30 s batches the 50 tweets fall in (two pairs share one). */
   private static final int BATCHES = 43;
   /**
-   * Six records (inbound, matched, unmatched, errored, notices, dropped_late) per report, for 43
+   * Seven records (inbound, matched, unmatched, errored, notices, dropped_late, unresolved_links) per report, for 43
    * batches, 43 windows and the run; none of these tweets matches, so no artist or domain records.
    */
-  private static final int COUNT_RECORDS = (BATCHES + BATCHES + 1) * 6;
-  /** Nine lines (rule, time, rule, six counts) per printed report: the 43 batches and the run. */
-  private static final int CONSOLE_LINES = (BATCHES + 1) * 9;
+  private static final int COUNT_RECORDS = (BATCHES + BATCHES + 1) * 7;
+  /** Ten lines (rule, time, rule, seven counts) per printed report: the 43 batches and the run. */
+  private static final int CONSOLE_LINES = (BATCHES + 1) * 10;
 
   /** A broken line between two July 2017 tweets is counted in a July 2017 batch, not today's. */
   @Test

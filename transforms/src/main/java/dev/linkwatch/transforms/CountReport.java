@@ -63,6 +63,8 @@ public record CountReport(
     sb.append(t).append("/Errored: ").append(counts.errored()).append('\n');
     sb.append(t).append("/Notices: ").append(counts.notices()).append('\n');
     sb.append(t).append("/Dropped-Late: ").append(counts.droppedLate()).append('\n');
+    // timeline brief: links on shorteners that could not be resolved, never ranked as domains.
+    sb.append(t).append("/Unresolved-Links: ").append(counts.unresolvedLinks()).append('\n');
     for (Map.Entry<String, Long> e : counts.topArtists(topN)) {
       sb.append(t).append("/Artist: ").append(e.getKey()).append("\tCount: ").append(e.getValue()).append('\n');
     }
@@ -81,6 +83,8 @@ public record CountReport(
     out.add(json("errored", null, counts.errored(), 0));
     out.add(json("notices", null, counts.notices(), 0));
     out.add(json("dropped_late", null, counts.droppedLate(), 0));
+    // timeline brief: links on shorteners that could not be resolved, never ranked as domains.
+    out.add(json("unresolved_links", null, counts.unresolvedLinks(), 0));
     int rank = 0;
     for (Map.Entry<String, Long> e : counts.topArtists(topN)) {
       out.add(json("artist", e.getKey(), e.getValue(), ++rank));

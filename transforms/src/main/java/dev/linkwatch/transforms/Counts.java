@@ -17,6 +17,8 @@ public final class Counts {
   long errored;
   long notices;
   long droppedLate;
+  /** Links on shorteners that could not be resolved, in routed tweets (never counted as domains). */
+  long unresolvedLinks;
   /**
    * The event-time span of the batches summed here: the first batch's start and the last batch's end
    * (empty: MAX and MIN). Not part of {@link #equals}: two spans with the same counts count the same.
@@ -68,6 +70,7 @@ public final class Counts {
       droppedLate++;
       return;
     }
+    unresolvedLinks += e.unresolvedLinks();
     switch (e.outcome()) {
       case MATCHED -> {
         matched++;
@@ -108,6 +111,7 @@ public final class Counts {
     errored += other.errored;
     notices += other.notices;
     droppedLate += other.droppedLate;
+    unresolvedLinks += other.unresolvedLinks;
     other.artists.forEach((k, v) -> artists.merge(k, v, Long::sum));
     other.domains.forEach((k, v) -> domains.merge(k, v, Long::sum));
   }
@@ -123,6 +127,10 @@ public final class Counts {
   /** Records that arrived here too late for their own window (see {@link SourceRecord#tooLate()}). */
   public long droppedLate() {
     return droppedLate;
+  }
+
+  public long unresolvedLinks() {
+    return unresolvedLinks;
   }
 
   public long matched() {
@@ -169,6 +177,7 @@ public final class Counts {
             out.writeLong(c.droppedLate);
             out.writeLong(c.firstMillis);
             out.writeLong(c.lastMillis);
+            out.writeLong(c.unresolvedLinks);
             writeMap(c.artists, out);
             writeMap(c.domains, out);
           },
@@ -180,9 +189,11 @@ public final class Counts {
             long droppedLate = in.readLong();
             long first = in.readLong();
             long last = in.readLong();
+            long unresolved = in.readLong();
             Counts c = new Counts(matched, unmatched, errored, notices, droppedLate, readMap(in), readMap(in));
             c.firstMillis = first;
             c.lastMillis = last;
+            c.unresolvedLinks = unresolved;
             return c;
           });
 
@@ -215,13 +226,14 @@ public final class Counts {
         && errored == c.errored
         && notices == c.notices
         && droppedLate == c.droppedLate
+        && unresolvedLinks == c.unresolvedLinks
         && artists.equals(c.artists)
         && domains.equals(c.domains);
   }
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(matched, unmatched, errored, notices, droppedLate, artists, domains);
+    return java.util.Objects.hash(matched, unmatched, errored, notices, droppedLate, unresolvedLinks, artists, domains);
   }
 
   @Override
