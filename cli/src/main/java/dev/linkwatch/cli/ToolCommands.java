@@ -240,6 +240,9 @@ final class ToolCommands {
     @Option(names = "--bootstrapServers", description = "Kafka for --topic (default: the local broker, else 127.0.0.1:9092).")
     String bootstrapServers;
 
+    @Option(names = "--keep-times", description = "With --topic: keep the generator's own January 2017 times instead of stamping each tweet with the time it is sent.")
+    boolean keepTimes;
+
     @Option(names = "--rate", defaultValue = "0", description = "Records per second (0: as fast as possible).")
     int rate;
 
@@ -280,7 +283,9 @@ final class ToolCommands {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
           for (long i = 0; i < count; i++) {
             pace(start, i);
-            producer.send(new ProducerRecord<>(topic, generator.next().value()));
+            // A live topic gets live times (as the demo does), so its watermark follows the clock.
+            TweetGenerator.Generated g = keepTimes ? generator.next() : generator.nextAt(Instant.now());
+            producer.send(new ProducerRecord<>(topic, g.value()));
           }
         }
         System.err.println("wrote " + count + " records to topic " + topic);

@@ -36,8 +36,9 @@ public final class FileIo {
   }
 
   /**
-   * Lines stamped in {@code domain}: event time from the tweet (else the file's modification time, a
-   * file's stand-in for the Kafka record time), or the time of reading.
+   * Lines stamped in {@code domain}: event time from the tweet (a line without one takes the time of
+   * the line before it, see {@link SplitLinesFn}), the file's modification time (a file's stand-in for
+   * the Kafka record time), or the time of reading.
    */
   public static PTransform<PBegin, PCollection<SourceRecord>> readLines(
       String filepattern, Windowing.TimeDomain domain) {
@@ -67,8 +68,53 @@ public final class FileIo {
         throws IOException {
       String name = file.getMetadata().resourceId().getFilename();
       // A file's stand-in for the Kafka record time: its modification time, or the time of reading
-      // where the filesystem does not say (records without an event time still need a sane one).
+      // where the filesystem does not say.
       long fileTime = modifiedMillis(file);
+      // One timeline per file: a line without an event time of its own (a broken record) takes the
+      // time of the last line before it that had one; lines before the first such line take the
+      // first one's time; only a file without any event time falls back to the file's time.
+      long[] previous = {domain == Windowing.TimeDomain.EVENT ? firstEventTime(file, fileTime) : fileTime};
+      forEachLine(
+          file,
+          true,
+          (lineNumber, bytes) -> {
+            long time =
+                switch (domain) {
+                  case PROCESSING -> System.currentTimeMillis();
+                  case KAFKA -> fileTime;
+                  case EVENT -> EventTimes.of(bytes).orElse(previous[0]);
+                };
+            previous[0] = time;
+            out.outputWithTimestamp(
+                new SourceRecord(name, 0, lineNumber, time, null, bytes), new Instant(time));
+            return true;
+          });
+    }
+
+    /** The event time of the file's first line that has one, else {@code fallback}. */
+    private long firstEventTime(FileIO.ReadableFile file, long fallback) throws IOException {
+      long[] first = {fallback};
+      forEachLine(
+          file,
+          false,
+          (lineNumber, bytes) -> {
+            java.util.OptionalLong t = EventTimes.of(bytes);
+            if (t.isPresent()) {
+              first[0] = t.getAsLong();
+              return false;
+            }
+            return true;
+          });
+      return first[0];
+    }
+
+    private interface LineConsumer {
+      /** Takes one non-blank line (its 1-based number and bytes); false stops the reading. */
+      boolean accept(long lineNumber, byte[] bytes);
+    }
+
+    private void forEachLine(FileIO.ReadableFile file, boolean countBlanks, LineConsumer consumer)
+        throws IOException {
       try (InputStream in = new BufferedInputStream(Channels.newInputStream(file.open()), 1 << 16)) {
         ByteArrayOutputStream line = new ByteArrayOutputStream(8192);
         long lineNumber = 0;
@@ -87,16 +133,11 @@ public final class FileIo {
             }
             if (isBlank(bytes)) {
               // A blank line holds no record; counted so the line numbers still add up.
-              blankLines.inc();
-            } else {
-              long time =
-                  switch (domain) {
-                    case PROCESSING -> System.currentTimeMillis();
-                    case KAFKA -> fileTime;
-                    case EVENT -> EventTimes.of(bytes).orElse(fileTime);
-                  };
-              out.outputWithTimestamp(
-                  new SourceRecord(name, 0, lineNumber, time, null, bytes), new Instant(time));
+              if (countBlanks) {
+                blankLines.inc();
+              }
+            } else if (!consumer.accept(lineNumber, bytes)) {
+              break;
             }
             line.reset();
             if (b == -1) {

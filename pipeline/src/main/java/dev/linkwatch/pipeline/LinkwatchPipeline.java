@@ -76,6 +76,8 @@ public final class LinkwatchPipeline {
       PTransform<PBegin, PCollection<SourceRecord>> source,
       Sinks sinks) {
     PCollection<SourceRecord> records = pipeline.apply("ReadRecords", source);
+    // A bounded input (a file) gets bounded counts: see CountWindows.forBoundedInput and docs/counts.md.
+    boolean bounded = records.isBounded() == PCollection.IsBounded.BOUNDED;
 
     ParseTweet parse = ParseTweet.create().withFormat(settings.inputFormat());
     PCollectionTuple parsed = records.apply("ParseTweet", parse);
@@ -151,7 +153,7 @@ public final class LinkwatchPipeline {
                                 (DeadLetter d) ->
                                     CountEvent.of(CountEvent.Outcome.ERRORED).lateIf(d.source().tooLate())))
                     .setCoder(CountEvent.coder()))
-            .apply("CountWindows", countWindows(settings.windowing()));
+            .apply("CountWindows", countWindows(settings.windowing(), bounded));
     int topN = settings.windowing().topN();
     counts
         .apply(
@@ -165,7 +167,7 @@ public final class LinkwatchPipeline {
         .setCoder(OutputRecord.coder())
         .apply("WriteCounts", sinks.to(Channel.COUNTS));
     if (settings.windowing().printCounts()) {
-      counts.apply("PrintCounts", ParDo.of(new PrintCountsFn(topN)));
+      counts.apply("PrintCounts", ParDo.of(new PrintCountsFn(topN, bounded)));
     }
     return new Routed(matched, unmatched, errors, judged, notices, deadLetters, counts);
   }
@@ -198,22 +200,36 @@ public final class LinkwatchPipeline {
   }
 
   static CountWindows countWindows(Windowing w) {
-    return CountWindows.create()
-        .withBatch(w.batch())
-        .withWindow(w.window(), w.slide())
-        .withAllowedLateness(w.allowedLateness());
+    return countWindows(w, false);
   }
 
-  /** The original job printed its counts; so does linkwatch, one report at a time. */
+  static CountWindows countWindows(Windowing w, boolean bounded) {
+    CountWindows counts =
+        CountWindows.create()
+            .withBatch(w.batch())
+            .withWindow(w.window(), w.slide())
+            .withAllowedLateness(w.allowedLateness());
+    return bounded ? counts.forBoundedInput() : counts;
+  }
+
+  /**
+   * The original job printed its counts; so does linkwatch, one report at a time. A bounded run
+   * prints its batches and its final account only; its window reports are in the counts channel.
+   */
   static final class PrintCountsFn extends DoFn<CountReport, Void> {
     private final int topN;
+    private final boolean bounded;
 
-    PrintCountsFn(int topN) {
+    PrintCountsFn(int topN, boolean bounded) {
       this.topN = topN;
+      this.bounded = bounded;
     }
 
     @ProcessElement
     public void process(@Element CountReport report) {
+      if (bounded && report.scope() == CountReport.Scope.WINDOW) {
+        return;
+      }
       String text = report.toConsole(topN);
       synchronized (System.out) {
         System.out.print(text);

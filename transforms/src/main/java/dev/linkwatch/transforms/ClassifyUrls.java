@@ -187,7 +187,7 @@ public final class ClassifyUrls extends PTransform<PCollection<TweetRecord>, PCo
       if (early != null) {
         ready = new JudgedTweet(record, List.of(), List.of(), 0, early);
       } else if (unshortener == null || tweet.urls().stream().noneMatch(unshortener::isShortened)) {
-        ready = judge(record, unresolved(tweet.urls()), whitelist, blacklist);
+        ready = judge(record, unresolved(tweet.urls(), settings), whitelist, blacklist);
       }
       if (ready != null && pending.isEmpty()) {
         out.output(ready);
@@ -237,10 +237,14 @@ public final class ClassifyUrls extends PTransform<PCollection<TweetRecord>, PCo
       }
     }
 
-    private static List<Resolution> unresolved(List<String> urls) {
+    /** Links not looked up: those on a shortener are marked so (never counted as a domain). */
+    private static List<Resolution> unresolved(List<String> urls, UnshortenSettings settings) {
       List<Resolution> out = new ArrayList<>(urls.size());
       for (String url : urls) {
-        out.add(new Resolution(url, url, 0, Resolution.Status.NOT_SHORTENED, ""));
+        out.add(
+            Unshortener.isShortened(settings.shortenerHosts(), url)
+                ? new Resolution(url, url, 0, Resolution.Status.DISABLED, "unshortening disabled")
+                : new Resolution(url, url, 0, Resolution.Status.NOT_SHORTENED, ""));
       }
       return out;
     }

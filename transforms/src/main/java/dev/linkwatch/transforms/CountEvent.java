@@ -10,15 +10,24 @@ import org.apache.beam.sdk.coders.Coder;
  * arrived in (see {@link SourceRecord#tooLate()}).
  */
 public record CountEvent(
-    Outcome outcome, List<String> artists, List<String> domains, boolean tooLate) {
+    Outcome outcome, List<String> artists, List<String> domains, boolean tooLate, int unresolvedLinks) {
 
   public CountEvent(Outcome outcome, List<String> artists, List<String> domains) {
-    this(outcome, artists, domains, false);
+    this(outcome, artists, domains, false, 0);
+  }
+
+  public CountEvent(Outcome outcome, List<String> artists, List<String> domains, boolean tooLate) {
+    this(outcome, artists, domains, tooLate, 0);
+  }
+
+  /** This event with {@code n} links on shorteners that could not be resolved ({@link Link#unresolvedShortener}). */
+  public CountEvent withUnresolvedLinks(int n) {
+    return new CountEvent(outcome, artists, domains, tooLate, n);
   }
 
   /** This event, marked too late when its record was. */
   public CountEvent lateIf(boolean late) {
-    return late == tooLate ? this : new CountEvent(outcome, artists, domains, late);
+    return late == tooLate ? this : new CountEvent(outcome, artists, domains, late, unresolvedLinks);
   }
 
   public enum Outcome {
@@ -39,13 +48,15 @@ public record CountEvent(
             Codec.writeList(out, e.artists, (s, o) -> Codec.writeString(o, s));
             Codec.writeList(out, e.domains, (s, o) -> Codec.writeString(o, s));
             out.writeBoolean(e.tooLate);
+            out.writeInt(e.unresolvedLinks);
           },
           in ->
               new CountEvent(
                   Outcome.values()[in.readByte()],
                   Codec.readList(in, Codec::readString),
                   Codec.readList(in, Codec::readString),
-                  in.readBoolean()));
+                  in.readBoolean(),
+                  in.readInt()));
 
   public static Coder<CountEvent> coder() {
     return CODER;

@@ -22,7 +22,9 @@ public record CountReport(
 
   public enum Scope {
     BATCH("Batch", "batch"),
-    WINDOW("Window", "window");
+    WINDOW("Window", "window"),
+    /** A bounded run's final account: every record of the run, over the span of its batches. */
+    RUN("Run", "run");
 
     private final String title;
     private final String label;
@@ -47,8 +49,8 @@ public record CountReport(
     StringBuilder sb = new StringBuilder();
     sb.append(rule).append('\n');
     sb.append("Time: ").append(TIME.format(Instant.ofEpochMilli(windowEndMillis)));
-    if (scope == Scope.WINDOW) {
-      sb.append("  (window from ").append(TIME.format(Instant.ofEpochMilli(windowStartMillis))).append(')');
+    if (scope != Scope.BATCH) {
+      sb.append(scope == Scope.RUN ? "  (run from " : "  (window from ").append(TIME.format(Instant.ofEpochMilli(windowStartMillis))).append(')');
     }
     if ("LATE".equals(timing)) {
       sb.append("  [late data: updated totals]");
@@ -61,6 +63,8 @@ public record CountReport(
     sb.append(t).append("/Errored: ").append(counts.errored()).append('\n');
     sb.append(t).append("/Notices: ").append(counts.notices()).append('\n');
     sb.append(t).append("/Dropped-Late: ").append(counts.droppedLate()).append('\n');
+    // timeline brief: links on shorteners that could not be resolved, never ranked as domains.
+    sb.append(t).append("/Unresolved-Links: ").append(counts.unresolvedLinks()).append('\n');
     for (Map.Entry<String, Long> e : counts.topArtists(topN)) {
       sb.append(t).append("/Artist: ").append(e.getKey()).append("\tCount: ").append(e.getValue()).append('\n');
     }
@@ -79,6 +83,8 @@ public record CountReport(
     out.add(json("errored", null, counts.errored(), 0));
     out.add(json("notices", null, counts.notices(), 0));
     out.add(json("dropped_late", null, counts.droppedLate(), 0));
+    // timeline brief: links on shorteners that could not be resolved, never ranked as domains.
+    out.add(json("unresolved_links", null, counts.unresolvedLinks(), 0));
     int rank = 0;
     for (Map.Entry<String, Long> e : counts.topArtists(topN)) {
       out.add(json("artist", e.getKey(), e.getValue(), ++rank));

@@ -62,14 +62,21 @@ public final class CountWindows
   private final Duration slide;
   private final Duration allowedLateness;
   private final boolean sliding;
+  private final boolean bounded;
 
   private CountWindows(
-      Duration batch, Duration windowSize, Duration slide, Duration allowedLateness, boolean sliding) {
+      Duration batch,
+      Duration windowSize,
+      Duration slide,
+      Duration allowedLateness,
+      boolean sliding,
+      boolean bounded) {
     this.batch = batch;
     this.windowSize = windowSize;
     this.slide = slide;
     this.allowedLateness = allowedLateness;
     this.sliding = sliding;
+    this.bounded = bounded;
   }
 
   /** The original job's shape: 30 s batches, a 6 h window sliding every 30 s; 5 min lateness. */
@@ -79,14 +86,15 @@ public final class CountWindows
         Duration.standardHours(6),
         Duration.standardSeconds(30),
         Duration.standardMinutes(5),
-        true);
+        true,
+        false);
   }
 
   public CountWindows withBatch(Duration newBatch) {
     if (newBatch == null || newBatch.getMillis() <= 0) {
       throw new IllegalArgumentException("withBatch(duration): must be positive, was " + newBatch);
     }
-    return new CountWindows(newBatch, windowSize, slide, allowedLateness, sliding);
+    return new CountWindows(newBatch, windowSize, slide, allowedLateness, sliding, bounded);
   }
 
   public CountWindows withWindow(Duration size, Duration newSlide) {
@@ -94,7 +102,7 @@ public final class CountWindows
       throw new IllegalArgumentException(
           "withWindow(size, slide): both must be positive, were " + size + ", " + newSlide);
     }
-    return new CountWindows(batch, size, newSlide, allowedLateness, sliding);
+    return new CountWindows(batch, size, newSlide, allowedLateness, sliding, bounded);
   }
 
   public CountWindows withAllowedLateness(Duration lateness) {
@@ -102,12 +110,23 @@ public final class CountWindows
       throw new IllegalArgumentException(
           "withAllowedLateness(duration): must be zero or more, was " + lateness);
     }
-    return new CountWindows(batch, windowSize, slide, lateness, sliding);
+    return new CountWindows(batch, windowSize, slide, lateness, sliding, bounded);
   }
 
   /** Batches only, no sliding window: what the benchmark compares the full counts against. */
   public CountWindows withoutSlidingWindow() {
-    return new CountWindows(batch, windowSize, slide, allowedLateness, false);
+    return new CountWindows(batch, windowSize, slide, allowedLateness, false, bounded);
+  }
+
+  /**
+   * For bounded input (a file run), where the watermark jumps to the end of time once the input ends
+   * and every window would fire: a sliding window is reported only when its newest slide holds
+   * records (the window a live run would show as that batch closed; at most one per batch with
+   * records, none of the trailing windows after the last record or in gaps without records), and one
+   * {@link CountReport.Scope#RUN} report sums the whole run. See docs/counts.md.
+   */
+  public CountWindows forBoundedInput() {
+    return new CountWindows(batch, windowSize, slide, allowedLateness, sliding, true);
   }
 
   @Override
@@ -142,8 +161,29 @@ public final class CountWindows
             .apply("ReportBatch", ParDo.of(new ReportFn(CountReport.Scope.BATCH)))
             .setCoder(CountReport.coder());
 
+    PCollectionList<CountReport> reports =
+        PCollectionList.of(batches.apply("BatchReportsGlobal", Window.into(new GlobalWindows())));
+    if (bounded) {
+      // The global window fires once, when the bounded input is done: the run's final account.
+      reports =
+          reports.and(
+              batchDeltas
+                  .apply(
+                      "RunWindow",
+                      Window.<Counts>into(new GlobalWindows())
+                          // The reports' trigger, so they flatten with the others; it fires once here.
+                          .triggering(
+                              AfterWatermark.pastEndOfWindow()
+                                  .withLateFirings(AfterPane.elementCountAtLeast(1)))
+                          .withAllowedLateness(Duration.ZERO)
+                          .discardingFiredPanes())
+                  .apply("SumRun", Combine.globally(new MergeFn()).withoutDefaults())
+                  .setCoder(Counts.coder())
+                  .apply("ReportRun", ParDo.of(new RunReportFn()))
+                  .setCoder(CountReport.coder()));
+    }
     if (!sliding) {
-      return batches.apply("BatchReportsGlobal", Window.into(new GlobalWindows()));
+      return reports.size() == 1 ? reports.get(0) : reports.apply("AllReports", Flatten.pCollections());
     }
     // Two steps instead of one: batch deltas into blocks of k slides (sliding every slide), then each
     // block into the size/block windows it tiles. Each batch joins k + n/k windows, not n = size/slide
@@ -164,11 +204,13 @@ public final class CountWindows
             .apply("IntoSlidingWindows", accumulate(Window.into(new BlocksIntoWindows(windowSize, block))))
             .apply("SumWindow", Combine.globally(new MergeFn()).withoutDefaults())
             .setCoder(Counts.coder())
-            .apply("ReportWindow", ParDo.of(new ReportFn(CountReport.Scope.WINDOW)))
+            .apply(
+                "ReportWindow",
+                ParDo.of(new ReportFn(CountReport.Scope.WINDOW, bounded ? slide.getMillis() : 0)))
             .setCoder(CountReport.coder());
 
     // Reports carry their window and pane in their fields; one global collection is what sinks want.
-    return PCollectionList.of(batches.apply("BatchReportsGlobal", Window.into(new GlobalWindows())))
+    return reports
         .and(windows.apply("WindowReportsGlobal", Window.into(new GlobalWindows())))
         .apply("AllReports", Flatten.pCollections());
   }
@@ -271,7 +313,12 @@ public final class CountWindows
 
     @FinishBundle
     public void finishBundle(FinishBundleContext context) {
-      sums.forEach((window, counts) -> context.output(counts, window.maxTimestamp(), window));
+      sums.forEach(
+          (window, counts) -> {
+            IntervalWindow w = (IntervalWindow) window;
+            counts.cover(w.start().getMillis(), w.end().getMillis());
+            context.output(counts, window.maxTimestamp(), window);
+          });
       sums.clear();
     }
   }
@@ -315,9 +362,16 @@ public final class CountWindows
 
   static final class ReportFn extends DoFn<Counts, CountReport> {
     private final CountReport.Scope scope;
+    /** When positive: report a window only when its newest slide of this length holds records. */
+    private final long activeSlideMillis;
 
     ReportFn(CountReport.Scope scope) {
+      this(scope, 0);
+    }
+
+    ReportFn(CountReport.Scope scope, long activeSlideMillis) {
       this.scope = scope;
+      this.activeSlideMillis = activeSlideMillis;
     }
 
     @ProcessElement
@@ -328,6 +382,9 @@ public final class CountWindows
         // a window without records reports nothing, as documented.
         return;
       }
+      if (activeSlideMillis > 0 && counts.lastMillis() <= window.end().getMillis() - activeSlideMillis) {
+        return; // a bounded run's window whose newest slide is empty (see forBoundedInput)
+      }
       out.output(
           new CountReport(
               scope,
@@ -336,6 +393,19 @@ public final class CountWindows
               pane.getTiming().name(),
               pane.isLast(),
               counts));
+    }
+  }
+
+  /** The bounded run's account: all its counts, over the span from its first to its last batch. */
+  static final class RunReportFn extends DoFn<Counts, CountReport> {
+    @ProcessElement
+    public void process(@Element Counts counts, OutputReceiver<CountReport> out) {
+      if (counts.inbound() == 0) {
+        return;
+      }
+      out.output(
+          new CountReport(
+              CountReport.Scope.RUN, counts.firstMillis(), counts.lastMillis(), "ON_TIME", true, counts));
     }
   }
 }

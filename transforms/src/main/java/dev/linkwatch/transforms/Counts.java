@@ -17,6 +17,14 @@ public final class Counts {
   long errored;
   long notices;
   long droppedLate;
+  /** Links on shorteners that could not be resolved, in routed tweets (never counted as domains). */
+  long unresolvedLinks;
+  /**
+   * The event-time span of the batches summed here: the first batch's start and the last batch's end
+   * (empty: MAX and MIN). Not part of {@link #equals}: two spans with the same counts count the same.
+   */
+  long firstMillis = Long.MAX_VALUE;
+  long lastMillis = Long.MIN_VALUE;
   final Map<String, Long> artists;
   final Map<String, Long> domains;
 
@@ -62,6 +70,7 @@ public final class Counts {
       droppedLate++;
       return;
     }
+    unresolvedLinks += e.unresolvedLinks();
     switch (e.outcome()) {
       case MATCHED -> {
         matched++;
@@ -78,12 +87,31 @@ public final class Counts {
     }
   }
 
+  /** Marks these counts as covering the batch {@code [startMillis, endMillis)}. */
+  void cover(long startMillis, long endMillis) {
+    firstMillis = Math.min(firstMillis, startMillis);
+    lastMillis = Math.max(lastMillis, endMillis);
+  }
+
+  /** The start of the first batch summed here (Long.MAX_VALUE when none). */
+  public long firstMillis() {
+    return firstMillis;
+  }
+
+  /** The end of the last batch summed here (Long.MIN_VALUE when none). */
+  public long lastMillis() {
+    return lastMillis;
+  }
+
   void merge(Counts other) {
+    firstMillis = Math.min(firstMillis, other.firstMillis);
+    lastMillis = Math.max(lastMillis, other.lastMillis);
     matched += other.matched;
     unmatched += other.unmatched;
     errored += other.errored;
     notices += other.notices;
     droppedLate += other.droppedLate;
+    unresolvedLinks += other.unresolvedLinks;
     other.artists.forEach((k, v) -> artists.merge(k, v, Long::sum));
     other.domains.forEach((k, v) -> domains.merge(k, v, Long::sum));
   }
@@ -99,6 +127,10 @@ public final class Counts {
   /** Records that arrived here too late for their own window (see {@link SourceRecord#tooLate()}). */
   public long droppedLate() {
     return droppedLate;
+  }
+
+  public long unresolvedLinks() {
+    return unresolvedLinks;
   }
 
   public long matched() {
@@ -143,18 +175,27 @@ public final class Counts {
             out.writeLong(c.errored);
             out.writeLong(c.notices);
             out.writeLong(c.droppedLate);
+            out.writeLong(c.firstMillis);
+            out.writeLong(c.lastMillis);
+            out.writeLong(c.unresolvedLinks);
             writeMap(c.artists, out);
             writeMap(c.domains, out);
           },
-          in ->
-              new Counts(
-                  in.readLong(),
-                  in.readLong(),
-                  in.readLong(),
-                  in.readLong(),
-                  in.readLong(),
-                  readMap(in),
-                  readMap(in)));
+          in -> {
+            long matched = in.readLong();
+            long unmatched = in.readLong();
+            long errored = in.readLong();
+            long notices = in.readLong();
+            long droppedLate = in.readLong();
+            long first = in.readLong();
+            long last = in.readLong();
+            long unresolved = in.readLong();
+            Counts c = new Counts(matched, unmatched, errored, notices, droppedLate, readMap(in), readMap(in));
+            c.firstMillis = first;
+            c.lastMillis = last;
+            c.unresolvedLinks = unresolved;
+            return c;
+          });
 
   private static void writeMap(Map<String, Long> map, java.io.DataOutputStream out) throws java.io.IOException {
     out.writeInt(map.size());
@@ -185,13 +226,14 @@ public final class Counts {
         && errored == c.errored
         && notices == c.notices
         && droppedLate == c.droppedLate
+        && unresolvedLinks == c.unresolvedLinks
         && artists.equals(c.artists)
         && domains.equals(c.domains);
   }
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(matched, unmatched, errored, notices, droppedLate, artists, domains);
+    return java.util.Objects.hash(matched, unmatched, errored, notices, droppedLate, unresolvedLinks, artists, domains);
   }
 
   @Override

@@ -18,6 +18,18 @@ public record Link(
     boolean blacklisted,
     String resolution) {
 
+  /**
+   * True for a link on a shortener that could not be followed (failed, blocked, timed out, looped,
+   * too many hops, or unshortening off): its host is the shortener's, not a site, so it is never
+   * counted as a domain; the counts report it as an unresolved link instead.
+   */
+  public boolean unresolvedShortener() {
+    return resolution != null
+        && !resolution.isEmpty()
+        && !resolution.startsWith("not_shortened")
+        && !resolution.startsWith("resolved");
+  }
+
   static void write(Link l, DataOutputStream out) throws IOException {
     Codec.writeString(out, l.url);
     Codec.writeString(out, l.resolvedUrl);

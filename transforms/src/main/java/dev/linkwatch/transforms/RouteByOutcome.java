@@ -142,7 +142,10 @@ public final class RouteByOutcome extends PTransform<PCollection<JudgedTweet>, P
           unmatched.inc();
           out.get(unmatchedTag).output(OutputRecord.from(source, value));
           out.get(eventsTag)
-              .output(CountEvent.of(CountEvent.Outcome.UNMATCHED).lateIf(source.tooLate()));
+              .output(
+                  CountEvent.of(CountEvent.Outcome.UNMATCHED)
+                      .withUnresolvedLinks(unresolvedLinks(tweet))
+                      .lateIf(source.tooLate()));
         }
         case PENDING -> error(out, DeadLetter.of(source, STEP, "no verdict: the tweet was never matched"));
       }
@@ -155,18 +158,24 @@ public final class RouteByOutcome extends PTransform<PCollection<JudgedTweet>, P
           what + " record of " + length + " bytes exceeds the limit of " + maxRecordBytes + " bytes");
     }
 
-    private static CountEvent matchedEvent(JudgedTweet tweet) {
+    static int unresolvedLinks(JudgedTweet tweet) {
+      return (int) tweet.links().stream().filter(Link::unresolvedShortener).count();
+    }
+
+    static CountEvent matchedEvent(JudgedTweet tweet) {
       java.util.Set<String> domains = new java.util.LinkedHashSet<>();
       for (Link l : tweet.links()) {
         // Count the domains that made the tweet suspect, once each, not its whitelisted links.
-        if (!l.whitelisted() && l.primaryDomain() != null) {
+        // A shortener that could not be followed is not a site: counted as unresolved instead.
+        if (!l.whitelisted() && !l.unresolvedShortener() && l.primaryDomain() != null) {
           domains.add(l.primaryDomain());
         }
       }
       return new CountEvent(
           CountEvent.Outcome.MATCHED,
           Enrichment.values(tweet.hits(), dev.linkwatch.core.Tag.ARTIST),
-          java.util.List.copyOf(domains));
+          java.util.List.copyOf(domains))
+          .withUnresolvedLinks(unresolvedLinks(tweet));
     }
   }
 }

@@ -22,6 +22,7 @@ import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
@@ -115,6 +116,58 @@ public class ClassifyUrlsShortenerTest {
             "2:0:127.0.0.1:failed");
     p.run();
   }
+  /**
+   * A shortener link that could not be followed (the local shortener answers 404; or unshortening is
+   * off) keeps its URL and the reason, is never counted as a domain, and is counted as unresolved; a
+   * resolved one counts its target's domain.
+   */
+  @Test
+  public void unresolvedShortenerLinksAreNeverCountedAsDomains() {
+    String base = "http://127.0.0.1:" + server.getAddress().getPort();
+    UnshortenSettings settings =
+        UnshortenSettings.defaults()
+            .withShortenerHosts(Set.of("127.0.0.1", "bit.ly"))
+            .withAllowLoopback(true)
+            .withTotalTimeout(Duration.ofSeconds(5));
+    ParseTweet parse = ParseTweet.create();
+    PCollectionTuple parsed =
+        p.apply(
+                Create.of(tweet(0, base + "/to-pirates"), tweet(1, base + "/gone"))
+                    .withCoder(SourceRecord.coder()))
+            .apply(parse);
+    PCollectionTuple parsedOff =
+        p.apply("Off", Create.of(tweet(2, "https://bit.ly/2jB0x0")).withCoder(SourceRecord.coder()))
+            .apply("ParseOff", parse);
+    SerializableFunction<JudgedTweet, String> counted =
+        j -> {
+          CountEvent e = RouteByOutcome.RouteFn.matchedEvent(j);
+          return j.record().source().offset() + ":" + e.domains() + ":" + e.unresolvedLinks() + ":"
+              + j.links().get(0).resolution().replaceAll(":.*", "");
+        };
+    PAssert.that(
+            parsed
+                .get(parse.tweetsTag())
+                .apply(ClassifyUrls.create().withUnshortening(settings))
+                .apply(MapElements.into(TypeDescriptors.strings()).via(counted)))
+        .containsInAnyOrder("0:[mp3-leaks.co.uk]:0:resolved", "1:[]:1:failed");
+    PAssert.that(
+            parsedOff
+                .get(parse.tweetsTag())
+                .apply("ClassifyOff", ClassifyUrls.create().withUnshortening(settings.withEnabled(false)))
+                .apply("CountOff", MapElements.into(TypeDescriptors.strings()).via(counted)))
+        .containsInAnyOrder("2:[]:1:disabled");
+    p.run();
+
+    Counts counts = new Counts();
+    counts.add(new CountEvent(CountEvent.Outcome.MATCHED, List.of(), List.of()).withUnresolvedLinks(2));
+    CountReport report = new CountReport(CountReport.Scope.BATCH, 0, 30_000, "ON_TIME", true, counts);
+    assertEquals(
+        "{\"scope\":\"batch\",\"window_start\":\"1970-01-01T00:00:00Z\",\"window_end\":\"1970-01-01T00:00:30Z\","
+            + "\"metric\":\"unresolved_links\",\"count\":2,\"timing\":\"ON_TIME\",\"final\":true}",
+        new String(report.toJsonRecords(10).get(6), StandardCharsets.UTF_8));
+    assertEquals(true, report.toConsole(10).contains("Batch/Unresolved-Links: 2\n"));
+  }
+
   /**
    * A tweet that waits for its lookup until the end of the bundle holds back the ones after it: an
    * input partition's records leave in offset order, which the exactly-once writer relies on.

@@ -116,9 +116,9 @@ public final class KafkaIo {
 
   /**
    * Stamps each record with its time in the chosen domain. The event-time and Kafka-time policies hold
-   * the watermark a batch length behind the newest record, and move it to now minus that delay when a
-   * partition has no backlog, so one idle partition cannot hold every window open. (A replay of old
-   * tweets should therefore use timeDomain=kafka or keep all partitions busy.)
+   * the watermark a batch length behind the newest record; a caught-up partition moves on from its own
+   * newest time by the wall-clock time since its last record, so a replay of old tweets stays on its
+   * own timeline (see {@link LateClampingPolicy}).
    */
   static TimestampPolicyFactory<byte[], byte[]> timestampPolicy(Windowing windowing) {
     Duration delay = windowing.batch();
@@ -130,12 +130,18 @@ public final class KafkaIo {
               new LateClampingPolicy(KafkaIo::kafkaTime, delay, lateness, previous);
       case EVENT ->
           (partition, previous) ->
-              new LateClampingPolicy(KafkaIo::eventTime, delay, lateness, previous);
+              new LateClampingPolicy(KafkaIo::ownEventTime, delay, lateness, previous);
     };
   }
 
   static Instant kafkaTime(KafkaRecord<byte[], byte[]> r) {
     return new Instant(r.getTimestamp());
+  }
+
+  /** The record's own event time, or null when it has none (the policy then keeps its partition's). */
+  static Instant ownEventTime(KafkaRecord<byte[], byte[]> r) {
+    java.util.OptionalLong t = EventTimes.of(r.getKV().getValue());
+    return t.isPresent() ? new Instant(t.getAsLong()) : null;
   }
 
   static Instant eventTime(KafkaRecord<byte[], byte[]> r) {

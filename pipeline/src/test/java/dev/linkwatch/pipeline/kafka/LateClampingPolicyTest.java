@@ -83,6 +83,20 @@ class LateClampingPolicyTest {
     };
   }
 
+  private static TimestampPolicy.PartitionContext backlogAt(Instant checked) {
+    return new TimestampPolicy.PartitionContext() {
+      @Override
+      public long getMessageBacklog() {
+        return 1;
+      }
+
+      @Override
+      public Instant getBacklogCheckTime() {
+        return checked;
+      }
+    };
+  }
+
   @Test
   void aPartitionThatNeverHadARecordDoesNotHoldTheWatermark() {
     LateClampingPolicy policy =
@@ -101,6 +115,65 @@ class LateClampingPolicyTest {
     assertThat(stamp).isEqualTo(checked.minus(EVENT.batch()));
     assertThat(KafkaIo.isClamped(old, stamp, EVENT)).isTrue();
     assertThat(policy.getWatermark(BUSY)).as("never moves back").isEqualTo(checked.minus(EVENT.batch()));
+  }
+
+  /**
+   * A replayed archive: 2017 tweets read at a live rate in 2026. Between records the partition is
+   * caught up; its watermark must move on from the tweets' own times by the time that passed, never to
+   * wall-clock now (Beam's rule), or every later tweet would be too late.
+   */
+  @Test
+  void aCaughtUpPartitionAdvancesFromItsOwnNewestTimeNotFromNow() {
+    LateClampingPolicy policy =
+        new LateClampingPolicy(KafkaIo::eventTime, EVENT.batch(), EVENT.allowedLateness(), Optional.empty());
+    long t2017 = 1_484_181_382_000L;
+    Instant now = new Instant(1_796_000_000_000L);
+    // Read from a backlog (the archive was in the topic before the job started; a partition that never
+    // had a record follows the clock instead, see the test above).
+    assertThat(policy.getTimestampForRecord(backlogAt(now), tweetAt(t2017, now.getMillis())).getMillis())
+        .isEqualTo(t2017);
+    assertThat(policy.getWatermark(idleAt(now)).getMillis()).isEqualTo(t2017 - 30_000);
+    // Ten seconds of wall clock with nothing new: ten seconds on, from the tweets' own clock.
+    assertThat(policy.getWatermark(idleAt(now.plus(10_000))).getMillis()).isEqualTo(t2017 + 10_000 - 30_000);
+
+    // The next tweet of the archive keeps its own time and is not too late.
+    KafkaRecord<byte[], byte[]> next = tweetAt(t2017 + 15_000, now.getMillis() + 12_000);
+    Instant stamp = policy.getTimestampForRecord(idleAt(now.plus(12_000)), next);
+    assertThat(stamp.getMillis()).isEqualTo(t2017 + 15_000);
+    assertThat(KafkaIo.isClamped(next, stamp, EVENT)).isFalse();
+    // The idle clock restarts at that read: nothing elapsed yet, so the watermark follows the record.
+    assertThat(policy.getWatermark(idleAt(now.plus(12_000))).getMillis()).isEqualTo(t2017 + 15_000 - 30_000);
+    assertThat(policy.getWatermark(idleAt(now.plus(13_000))).getMillis()).isEqualTo(t2017 + 15_000 - 29_000);
+  }
+
+  /** After a restore the partition continues from its restored watermark, not from now. */
+  @Test
+  void aRestoredPartitionContinuesFromItsRestoredWatermark() {
+    long restored = 1_484_181_382_000L;
+    LateClampingPolicy policy =
+        new LateClampingPolicy(
+            KafkaIo::eventTime, EVENT.batch(), EVENT.allowedLateness(), Optional.of(new Instant(restored)));
+    Instant now = new Instant(1_796_000_000_000L);
+    assertThat(policy.getWatermark(idleAt(now)).getMillis()).isEqualTo(restored);
+    assertThat(policy.getWatermark(idleAt(now.plus(5_000))).getMillis()).isEqualTo(restored + 5_000);
+    KafkaRecord<byte[], byte[]> next = tweetAt(restored + 20_000, now.getMillis());
+    Instant stamp = policy.getTimestampForRecord(idleAt(now.plus(5_000)), next);
+    assertThat(KafkaIo.isClamped(next, stamp, EVENT)).isFalse();
+  }
+
+  /** A record without its own event time stays on its partition's timeline, not the Kafka clock. */
+  @Test
+  void aRecordWithoutEventTimeTakesItsPartitionsNewestTime() {
+    LateClampingPolicy policy =
+        new LateClampingPolicy(KafkaIo::ownEventTime, EVENT.batch(), EVENT.allowedLateness(), Optional.empty());
+    long t2017 = 1_484_181_382_000L;
+    long now = 1_796_000_000_000L;
+    policy.getTimestampForRecord(BUSY, tweetAt(t2017, now));
+    KafkaRecord<byte[], byte[]> broken =
+        new KafkaRecord<>("tweets", 0, 2, now, KafkaTimestampType.CREATE_TIME, new RecordHeaders(), null,
+            "{\"text\":".getBytes(StandardCharsets.UTF_8));
+    assertThat(policy.getTimestampForRecord(BUSY, broken).getMillis()).isEqualTo(t2017);
+    assertThat(policy.getWatermark(BUSY).getMillis()).isEqualTo(t2017 - 30_000);
   }
 
   @Test

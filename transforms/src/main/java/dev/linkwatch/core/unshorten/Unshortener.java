@@ -176,6 +176,11 @@ public final class Unshortener implements AutoCloseable {
 
   /** True when the URL's host, or one of its parent domains, is a configured shortener. */
   public boolean isShortened(String url) {
+    return isShortened(settings.shortenerHosts(), url);
+  }
+
+  /** True when the URL's host, or one of its parent domains, is one of {@code hosts}. */
+  public static boolean isShortened(Set<String> hosts, String url) {
     URI uri = parse(url);
     if (uri == null) {
       return false;
@@ -184,7 +189,6 @@ public final class Unshortener implements AutoCloseable {
     if (host == null || host.isEmpty()) {
       return false;
     }
-    Set<String> hosts = settings.shortenerHosts();
     if (hosts.contains(host)) {
       return true;
     }
