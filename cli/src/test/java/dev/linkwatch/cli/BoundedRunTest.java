@@ -1,4 +1,4 @@
-package dev.linkwatch.pipeline;
+package dev.linkwatch.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
