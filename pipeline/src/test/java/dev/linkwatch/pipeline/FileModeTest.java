@@ -2,6 +2,8 @@ package dev.linkwatch.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.linkwatch.pipeline.testing.OutputContract;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -49,6 +51,19 @@ class FileModeTest {
     // Error records point at the line to fix: the file name and the 1-based line number.
     assertThat(errors).anyMatch(l -> l.contains("\"topic\":\"tweets.jsonl\"") && l.contains("\"offset\":9"));
     assertThat(errors).anyMatch(l -> l.contains("\"offset\":10") && l.contains("\"value_base64\":\"wyg=\""));
+
+    // Every line of every file as a strict consumer reads it: one JSON value, valid against its schema.
+    List<JsonNode> unmatchedRecords = OutputContract.checkLines(Channel.UNMATCHED, output.resolve("unmatched.jsonl"));
+    assertThat(unmatchedRecords).extracting(n -> n.get("outcome").asText()).contains("unmatched", "notice");
+    assertThat(OutputContract.checkLines(Channel.MATCHED, output.resolve("matched.jsonl"))).hasSize(3);
+    assertThat(OutputContract.checkLines(Channel.ERRORS, output.resolve("errors.jsonl"))).hasSize(2);
+    List<JsonNode> counts = OutputContract.checkLines(Channel.COUNTS, output.resolve("counts.jsonl"));
+    assertThat(
+            counts.stream()
+                .filter(n -> n.get("scope").asText().equals("batch") && n.get("metric").asText().equals("inbound"))
+                .mapToLong(n -> n.get("count").asLong())
+                .sum())
+        .isEqualTo(11L);
   }
 
   @Test

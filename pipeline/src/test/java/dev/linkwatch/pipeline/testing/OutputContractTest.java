@@ -205,6 +205,39 @@ class OutputContractTest {
     assertRejected(Channel.COUNTS, total.deepCopy().put("timing", "on_time"), "timing");
   }
 
+  /** The documented examples are records of their section's channel, so the docs cannot drift. */
+  @Test
+  void theExamplesInTheSchemaReadmeKeepTheirContract() throws IOException {
+    String readme;
+    try (InputStream in = OutputContractTest.class.getResourceAsStream("/schemas/README.md")) {
+      readme = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    Map<String, Channel> sections =
+        Map.of("## matched", Channel.MATCHED, "## unmatched and notices", Channel.UNMATCHED,
+            "## errors", Channel.ERRORS, "## counts", Channel.COUNTS);
+    Map<Channel, Integer> examples = new TreeMap<>();
+    Channel channel = null;
+    boolean inJson = false;
+    StringBuilder record = new StringBuilder();
+    for (String line : (readme + "\n").split("\n")) {
+      if (line.startsWith("## ")) {
+        channel = sections.get(line.strip());
+      } else if (line.equals("```json")) {
+        inJson = true;
+      } else if (inJson && (line.startsWith("{") || line.equals("```")) && record.length() > 0) {
+        OutputContract.check(channel, record.toString().getBytes(StandardCharsets.UTF_8), "README example");
+        examples.merge(channel, 1, Integer::sum);
+        record.setLength(0);
+      }
+      if (inJson && line.equals("```")) {
+        inJson = false;
+      } else if (inJson && !line.equals("```json")) {
+        record.append(line.strip());
+      }
+    }
+    assertThat(examples).containsOnlyKeys(Channel.values());
+  }
+
   private static void assertRejected(Channel channel, JsonNode record, String mentioning) throws IOException {
     List<String> violations = OutputContract.violations(channel, LENIENT.writeValueAsBytes(record));
     assertThat(violations).as(record.toString()).isNotEmpty();
