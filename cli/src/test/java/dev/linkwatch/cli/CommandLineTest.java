@@ -1,8 +1,11 @@
 package dev.linkwatch.cli;
 
+import dev.linkwatch.pipeline.Channel;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.linkwatch.contract.OutputContract;
 import dev.linkwatch.core.MalformedTweetException;
 import dev.linkwatch.core.TweetParser;
 import dev.linkwatch.local.TweetGenerator;
@@ -173,7 +176,10 @@ class CommandLineTest {
     Path output = dir.resolve("out");
     Result r = run("run", "--runner=DirectRunner", "--unshorten=false", "--printCounts=false", "--input=" + input, "--output=" + output);
     assertThat(r.code()).as(r.err()).isZero();
-    ObjectMapper json = new ObjectMapper();
+    ObjectMapper json = OutputContract.STRICT;
+    for (Channel channel : Channel.values()) {
+      OutputContract.checkLines(channel.fileName(), output.resolve(channel.fileName() + ".jsonl"));
+    }
     List<String> unmatched = Files.readAllLines(output.resolve("unmatched.jsonl"));
     assertThat(Files.readAllLines(output.resolve("matched.jsonl"))).hasSize(kinds.get(TweetGenerator.Kind.PIRATE));
     assertThat(Files.readAllLines(output.resolve("errors.jsonl"))).hasSize(kinds.get(TweetGenerator.Kind.BROKEN));

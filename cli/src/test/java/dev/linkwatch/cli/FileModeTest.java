@@ -1,8 +1,12 @@
 package dev.linkwatch.cli;
 
+import dev.linkwatch.pipeline.Channel;
+
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.linkwatch.contract.OutputContract;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -50,6 +54,19 @@ class FileModeTest {
     // Error records point at the line to fix: the file name and the 1-based line number.
     assertThat(errors).anyMatch(l -> l.contains("\"topic\":\"tweets.jsonl\"") && l.contains("\"offset\":9"));
     assertThat(errors).anyMatch(l -> l.contains("\"offset\":10") && l.contains("\"value_base64\":\"wyg=\""));
+
+    // Every line of every file as a strict consumer reads it: one JSON value, valid against its schema.
+    List<JsonNode> unmatchedRecords = OutputContract.checkLines(Channel.UNMATCHED.fileName(), output.resolve("unmatched.jsonl"));
+    assertThat(unmatchedRecords).extracting(n -> n.get("outcome").asText()).contains("unmatched", "notice");
+    assertThat(OutputContract.checkLines(Channel.MATCHED.fileName(), output.resolve("matched.jsonl"))).hasSize(3);
+    assertThat(OutputContract.checkLines(Channel.ERRORS.fileName(), output.resolve("errors.jsonl"))).hasSize(2);
+    List<JsonNode> counts = OutputContract.checkLines(Channel.COUNTS.fileName(), output.resolve("counts.jsonl"));
+    assertThat(
+            counts.stream()
+                .filter(n -> n.get("scope").asText().equals("batch") && n.get("metric").asText().equals("inbound"))
+                .mapToLong(n -> n.get("count").asLong())
+                .sum())
+        .isEqualTo(11L);
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.linkwatch.contract.OutputContract;
 import dev.linkwatch.transforms.OutputRecord;
 import dev.linkwatch.transforms.SourceRecord;
 import java.io.IOException;
@@ -31,7 +32,7 @@ import org.junit.Test;
 /** The whole detection chain of {@link LinkwatchPipeline#buildPipeline} on the DirectRunner. */
 public class LinkwatchPipelineTest {
   @Rule public final transient TestPipeline p = TestPipeline.create();
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = OutputContract.STRICT;
 
   static List<byte[]> fixtureLines() {
     try (InputStream in = LinkwatchPipelineTest.class.getResourceAsStream("/detection.jsonl")) {
@@ -61,7 +62,13 @@ public class LinkwatchPipelineTest {
 
   static String summary(OutputRecord r) {
     try {
-      JsonNode n = JSON.readTree(r.value());
+      JsonNode n = OutputContract.STRICT.readTree(r.value());
+      // Which channel a record belongs to shows in the record itself; then it must keep that contract.
+      OutputContract.check(
+          (n.has("enriched") ? Channel.MATCHED : n.path("outcome").asText().equals("error") ? Channel.ERRORS : Channel.UNMATCHED)
+              .fileName(),
+          r.value(),
+          r.coordinates());
       String kind = n.has("enriched") ? "matched" : n.path("outcome").asText();
       String detail =
           n.has("enriched")

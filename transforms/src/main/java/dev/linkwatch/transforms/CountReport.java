@@ -39,6 +39,9 @@ public record CountReport(
     }
   }
 
+  /** The contract of count records; an additive change keeps the number, anything else bumps it. */
+  public static final String SCHEMA = "linkwatch.counts/1";
+
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
   private static final JsonFactory JSON = new JsonFactory();
@@ -74,7 +77,10 @@ public record CountReport(
     return sb.toString();
   }
 
-  /** One JSON record per count: scope, window bounds, metric, key where there is one, count, timing. */
+  /**
+   * One JSON record per count: schema, scope, window bounds, metric, key and rank where there is one,
+   * count, timing, final (see {@code docs/schemas/counts.schema.json}).
+   */
   public List<byte[]> toJsonRecords(int topN) {
     List<byte[]> out = new ArrayList<>();
     out.add(json("inbound", null, counts.inbound(), 0));
@@ -100,6 +106,7 @@ public record CountReport(
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(200);
     try (JsonGenerator g = JSON.createGenerator(bytes)) {
       g.writeStartObject();
+      g.writeStringField("schema", SCHEMA);
       g.writeStringField("scope", scope.label);
       g.writeStringField("window_start", Instant.ofEpochMilli(windowStartMillis).toString());
       g.writeStringField("window_end", Instant.ofEpochMilli(windowEndMillis).toString());

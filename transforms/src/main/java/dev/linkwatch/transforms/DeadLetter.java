@@ -23,6 +23,9 @@ import org.apache.beam.sdk.coders.Coder;
 public record DeadLetter(
     SourceRecord source, String step, String reason, String exceptionClass, String stackTrace) {
 
+  /** The contract of error records; an additive change keeps the number, anything else bumps it. */
+  public static final String SCHEMA = "linkwatch.errors/1";
+
   private static final int MAX_STACK_CHARS = 2000;
   private static final JsonFactory JSON = new JsonFactory();
 
@@ -50,7 +53,8 @@ public record DeadLetter(
   }
 
   /**
-   * The envelope as JSON. The value is always present as base64 (exact bytes); {@code value_text} is
+   * The envelope as one JSON object whose first member is {@code "schema": "linkwatch.errors/1"} (see
+   * {@code docs/schemas/errors.schema.json}). The value is always present as base64 (exact bytes); {@code value_text} is
    * added only when the bytes are valid UTF-8, as a convenience for people reading the topic.
    */
   public byte[] toJson() {
@@ -83,6 +87,7 @@ public record DeadLetter(
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + lengthOf(source.value()) * 2);
     try (JsonGenerator g = JSON.createGenerator(bytes)) {
       g.writeStartObject();
+      g.writeStringField("schema", SCHEMA);
       g.writeStringField("outcome", "error");
       g.writeStringField("step", step);
       g.writeStringField("reason", reason);

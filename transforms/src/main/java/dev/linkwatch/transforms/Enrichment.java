@@ -23,9 +23,20 @@ import java.util.Set;
  * original job ({@code media_details}, {@code url_details}, {@code match_count}) and adds every hit with
  * its variant and offsets, and the source coordinates.
  *
- * <p>Unmatched and notices: {@code {"outcome","code","reason","source",..., "tweet": <original>}}.
+ * <p>Unmatched and notices: {@code {"schema","outcome","code","reason",["notice"],"source","tweet":
+ * <original>}}, the original tweet embedded as it arrived.
+ *
+ * <p>Every record names its contract ({@link #MATCHED_SCHEMA} as {@code enriched.schema}, {@link
+ * #UNMATCHED_SCHEMA} as the top-level {@code schema}); the contracts are the JSON Schemas in {@code
+ * docs/schemas/}. Each record is exactly one JSON value that a strict parser accepts (no trailing
+ * tokens), provided the original tweet is one: the parser has checked that before a record gets here.
  */
 public final class Enrichment {
+  /** The contract of matched records; an additive change keeps the number, anything else bumps it. */
+  public static final String MATCHED_SCHEMA = "linkwatch.matched/1";
+  /** The contract of unmatched and notice records (one channel). */
+  public static final String UNMATCHED_SCHEMA = "linkwatch.unmatched/1";
+
   private static final JsonFactory JSON = new JsonFactory();
 
   private Enrichment() {}
@@ -39,6 +50,7 @@ public final class Enrichment {
         : ",\"enriched\":".getBytes(StandardCharsets.UTF_8));
     try (JsonGenerator g = JSON.createGenerator(out)) {
       g.writeStartObject();
+      g.writeStringField("schema", MATCHED_SCHEMA);
       // Which network the post is on, its global id and a page a person can open: the original
       // record's shape differs per platform, so consumers read these instead.
       var post = judged.record().tweet();
@@ -86,6 +98,7 @@ public final class Enrichment {
     ByteArrayOutputStream out = new ByteArrayOutputStream(source.value().length + 256);
     try (JsonGenerator g = JSON.createGenerator(out)) {
       g.writeStartObject();
+      g.writeStringField("schema", UNMATCHED_SCHEMA);
       g.writeStringField("outcome", outcome);
       g.writeNumberField("code", code);
       g.writeStringField("reason", reason);
@@ -94,10 +107,11 @@ public final class Enrichment {
       }
       writeSource(g, source);
       g.writeFieldName("tweet");
-      g.writeRaw(':');
-      g.flush();
-      out.write(source.value(), 0, source.value().length);
-      g.writeRaw('}');
+      // Through the generator, not around it: it writes the separator and closes the object itself,
+      // so no brace is written twice. The parser has validated the bytes as UTF-8, so the String
+      // round trip is lossless.
+      g.writeRawValue(new String(source.value(), StandardCharsets.UTF_8));
+      g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -162,7 +162,7 @@ public class ClassifyUrlsShortenerTest {
     counts.add(new CountEvent(CountEvent.Outcome.MATCHED, List.of(), List.of()).withUnresolvedLinks(2));
     CountReport report = new CountReport(CountReport.Scope.BATCH, 0, 30_000, "ON_TIME", true, counts);
     assertEquals(
-        "{\"scope\":\"batch\",\"window_start\":\"1970-01-01T00:00:00Z\",\"window_end\":\"1970-01-01T00:00:30Z\","
+        "{\"schema\":\"linkwatch.counts/1\",\"scope\":\"batch\",\"window_start\":\"1970-01-01T00:00:00Z\",\"window_end\":\"1970-01-01T00:00:30Z\","
             + "\"metric\":\"unresolved_links\",\"count\":2,\"timing\":\"ON_TIME\",\"final\":true}",
         new String(report.toJsonRecords(10).get(6), StandardCharsets.UTF_8));
     assertEquals(true, report.toConsole(10).contains("Batch/Unresolved-Links: 2\n"));

@@ -77,7 +77,7 @@ public class ParseTweetTest {
   @Test
   public void deadLetterJsonCarriesCoordinatesAndExactBytes() throws Exception {
     DeadLetter d = DeadLetter.of(Fixtures.raw(5, INVALID_UTF8), "ParseTweet", "invalid UTF-8");
-    var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(d.toJson());
+    var json = RouteByOutcomeTest.JSON.readTree(d.toJson());
     assertEquals("tweets", json.get("topic").asText());
     assertEquals(1, json.get("partition").asInt());
     assertEquals(5, json.get("offset").asLong());
@@ -95,7 +95,7 @@ public class ParseTweetTest {
     DeadLetter d = DeadLetter.of(Fixtures.raw(9, big), "RouteByOutcome", "too large");
     byte[] json = d.toJson(1_000_000);
     assertTrue("size " + json.length, json.length <= 1_000_000);
-    var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+    var node = RouteByOutcomeTest.JSON.readTree(json);
     assertTrue(node.get("value_truncated").asBoolean());
     assertEquals(2_000_000, node.get("value_length").asInt());
     assertEquals(64, node.get("value_sha256").asText().length());

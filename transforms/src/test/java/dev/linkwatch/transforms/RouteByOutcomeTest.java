@@ -5,6 +5,7 @@ import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.linkwatch.contract.OutputContract;
 import dev.linkwatch.core.Catalog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,7 +22,12 @@ import org.junit.Test;
 
 public class RouteByOutcomeTest {
   @Rule public final transient TestPipeline p = TestPipeline.create();
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Strict, as consumers read: one JSON value per record, no member twice (the schemas are checked in the pipeline's OutputContractTest). */
+  static final ObjectMapper JSON =
+      com.fasterxml.jackson.databind.json.JsonMapper.builder()
+          .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .build();
 
   static JsonNode json(byte[] bytes) {
     try {

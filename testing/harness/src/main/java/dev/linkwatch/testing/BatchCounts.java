@@ -1,9 +1,8 @@
 package dev.linkwatch.testing;
 
+import dev.linkwatch.contract.OutputContract;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.linkwatch.pipeline.Channel;
 import java.util.Collection;
 import java.util.Map;
 import java.util.TreeMap;
@@ -17,23 +16,16 @@ import java.util.TreeMap;
  * {@code LATE}, {@code UNKNOWN} in batch mode), {@code final} and {@code rank} are left out, since
  * engines fire panes differently (a batch engine fires each window once at the end of its input, a
  * streaming one when the watermark passes, then again for late records), and the rank follows from
- * the counts.
+ * the counts. Every record is first checked against the counts contract ({@link OutputContract}).
  */
 public final class BatchCounts {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private BatchCounts() {}
 
   /** {@code window_start/window_end metric[ key]} → total, sorted, for the scope=batch records. */
   public static Map<String, Long> totals(Collection<byte[]> countRecords) {
     Map<String, Long> totals = new TreeMap<>();
     for (byte[] value : countRecords) {
-      JsonNode n;
-      try {
-        n = JSON.readTree(value);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      JsonNode n = OutputContract.check(Channel.COUNTS.fileName(), value);
       if (!n.path("scope").asText().equals("batch")) {
         continue;
       }

@@ -1,7 +1,8 @@
 package dev.linkwatch.testing;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.linkwatch.contract.OutputContract;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.linkwatch.pipeline.Channel;
 import dev.linkwatch.pipeline.ConfigFile;
 import dev.linkwatch.pipeline.LinkwatchPipeline;
 import dev.linkwatch.local.TweetGenerator;
@@ -20,7 +21,8 @@ import org.apache.beam.sdk.PipelineResult;
 /**
  * Runs the same generated tweets through the pipeline in file mode on two runners and returns each
  * run's outputs, sorted, so a test can require them equal. Count records drop their pane timing, which
- * batch engines report as UNKNOWN where the DirectRunner says ON_TIME.
+ * batch engines report as UNKNOWN where the DirectRunner says ON_TIME. Every line of every file must
+ * keep its channel's contract ({@link OutputContract}).
  */
 public final class RunnerParity {
   private RunnerParity() {}
@@ -62,7 +64,10 @@ public final class RunnerParity {
     }
   }
 
-  /** The four output files of one run, each sorted; fails if the run does not finish. */
+  /**
+   * The four output files of one run, each sorted; fails if the run does not finish or a line breaks
+   * its channel's contract.
+   */
   public static Map<String, List<String>> run(Path input, Path output, String... runnerArgs) {
     List<String> args = new ArrayList<>(List.of(runnerArgs));
     args.addAll(
@@ -77,27 +82,24 @@ public final class RunnerParity {
       throw new IllegalStateException("pipeline ended " + state);
     }
     Map<String, List<String>> files = new LinkedHashMap<>();
-    ObjectMapper json = new ObjectMapper();
-    for (String name : List.of("matched", "unmatched", "errors", "counts")) {
+    for (Channel channel : Channel.values()) {
+      Path file = output.resolve(channel.fileName() + ".jsonl");
+      var records = OutputContract.checkLines(channel.fileName(), file);
+      List<String> lines;
       try {
-        List<String> lines = new ArrayList<>(Files.readAllLines(output.resolve(name + ".jsonl")));
-        if (name.equals("counts")) {
-          lines.replaceAll(
-              l -> {
-                try {
-                  ObjectNode n = (ObjectNode) json.readTree(l);
-                  n.remove("timing");
-                  return n.toString();
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                }
-              });
-        }
-        lines.sort(null);
-        files.put(name, lines);
+        lines = new ArrayList<>(Files.readAllLines(file));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
+      if (channel == Channel.COUNTS) {
+        lines.clear();
+        for (var n : records) {
+          ((ObjectNode) n).remove("timing");
+          lines.add(n.toString());
+        }
+      }
+      lines.sort(null);
+      files.put(channel.fileName(), lines);
     }
     return files;
   }

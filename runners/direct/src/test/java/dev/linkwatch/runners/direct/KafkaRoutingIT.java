@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.linkwatch.pipeline.Channel;
+import dev.linkwatch.contract.OutputContract;
 import dev.linkwatch.local.LocalKafka;
 import dev.linkwatch.testing.SharedKafka;
 import dev.linkwatch.pipeline.kafka.DeliveryCheck;
@@ -32,7 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(SharedKafka.class)
 class KafkaRoutingIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = OutputContract.STRICT;
 
   /** One produced record and where it landed in the input topic. */
   record Sent(int partition, long offset, byte[] value) {}
@@ -101,7 +103,7 @@ class KafkaRoutingIT {
     assertThat(topicOf).isEqualTo(expectedTopic);
 
     for (ConsumerRecord<byte[], byte[]> r : out.get(matched)) {
-      JsonNode t = JSON.readTree(r.value());
+      JsonNode t = OutputContract.check(Channel.MATCHED.fileName(), r.value());
       assertThat(t.at("/enriched/match_count").asInt()).isEqualTo(2);
       assertThat(t.at("/enriched/media_details/artist").asText()).isEqualTo("Little Mix");
       String coordinates = t.at("/enriched/source/topic").asText() + "/" + t.at("/enriched/source/partition").asInt() + "/" + t.at("/enriched/source/offset").asLong();
@@ -110,7 +112,7 @@ class KafkaRoutingIT {
       original.fieldNames().forEachRemaining(f -> assertThat(t.get(f)).isEqualTo(original.get(f)));
     }
     for (ConsumerRecord<byte[], byte[]> r : out.get(errors)) {
-      JsonNode e = JSON.readTree(r.value());
+      JsonNode e = OutputContract.check(Channel.ERRORS.fileName(), r.value());
       String coordinates = e.get("topic").asText() + "/" + e.get("partition").asInt() + "/" + e.get("offset").asLong();
       assertThat(java.util.Base64.getDecoder().decode(e.get("value_base64").asText()))
           .isEqualTo(sent.get(coordinates).value());
@@ -118,7 +120,7 @@ class KafkaRoutingIT {
       assertThat(e.get("reason").asText()).isNotBlank();
     }
     assertThat(out.get(unmatched))
-        .extracting(r -> JSON.readTree(r.value()).get("code").asInt())
+        .extracting(r -> OutputContract.check(Channel.UNMATCHED.fileName(), r.value()).get("code").asInt())
         .containsExactlyInAnyOrder(-1, -3, -8, 1, 1, -2);
   }
 

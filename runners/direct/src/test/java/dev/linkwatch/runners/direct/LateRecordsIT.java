@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.linkwatch.pipeline.Channel;
+import dev.linkwatch.contract.OutputContract;
 import dev.linkwatch.local.LocalKafka;
 import dev.linkwatch.testing.SharedKafka;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(SharedKafka.class)
 class LateRecordsIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = OutputContract.STRICT;
 
   private static byte[] tweet(long eventMillis, String text) {
     return ("{\"id_str\":\"" + eventMillis + "\",\"text\":\"" + text + "\",\"timestamp_ms\":\"" + eventMillis
@@ -55,7 +57,7 @@ class LateRecordsIT {
       matched.add(new String(r.value(), StandardCharsets.UTF_8));
     }
     for (ConsumerRecord<byte[], byte[]> r : records.get(in + ".counts")) {
-      JsonNode n = JSON.readTree(r.value());
+      JsonNode n = OutputContract.check(Channel.COUNTS.fileName(), r.value());
       if (n.get("scope").asText().equals("batch")) {
         batch.add(n);
       }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.linkwatch.pipeline.Channel;
+import dev.linkwatch.contract.OutputContract;
 import dev.linkwatch.local.LocalKafka;
 import dev.linkwatch.testing.SharedKafka;
 import java.io.InputStream;
@@ -37,7 +39,7 @@ import org.junit.jupiter.api.parallel.Isolated;
 @ExtendWith(SharedKafka.class)
 @Isolated("a 5 MB text and 10 000-deep nesting must meet the test JVM's heap alone to prove no OutOfMemoryError")
 class PoisonInputIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = OutputContract.STRICT;
 
   static Map<String, byte[]> poison() {
     Map<String, byte[]> p = new LinkedHashMap<>();
@@ -91,7 +93,7 @@ class PoisonInputIT {
     // Every poison record once among the errors, with a reason and its bytes (or their digest).
     List<JsonNode> errors = new ArrayList<>();
     for (String e : dirty.get("errors")) {
-      errors.add(JSON.readTree(e));
+      errors.add(OutputContract.check(Channel.ERRORS.fileName(), e.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
     assertThat(errors).hasSize(poison.size());
     Map<String, Integer> seen = new HashMap<>();

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.linkwatch.pipeline.Channel;
+import dev.linkwatch.contract.OutputContract;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.linkwatch.local.LocalKafka;
@@ -52,7 +54,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(SharedKafka.class)
 class UnshortenSsrfIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = OutputContract.STRICT;
 
   private HttpServer internal;
   private final AtomicInteger internalRequests = new AtomicInteger();
@@ -243,7 +245,7 @@ class UnshortenSsrfIT {
         KafkaClients.readAll(kafka.bootstrapServers(), outputs, cases.size() + plain, Duration.ofSeconds(30));
     Map<String, String> resolutions = new TreeMap<>();
     for (ConsumerRecord<byte[], byte[]> r : out.get(outputs.get(0))) {
-      JsonNode t = JSON.readTree(r.value());
+      JsonNode t = OutputContract.check(Channel.MATCHED.fileName(), r.value());
       resolutions.put(t.path("id_str").asText(), t.at("/enriched/url_details/links/0/resolution").asText());
     }
     Map<String, String> expected = new TreeMap<>();

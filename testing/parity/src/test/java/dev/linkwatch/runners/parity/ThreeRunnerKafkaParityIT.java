@@ -10,6 +10,8 @@ import dev.linkwatch.local.TweetGenerator;
 import dev.linkwatch.testing.BatchCounts;
 import dev.linkwatch.testing.KafkaClients;
 import dev.linkwatch.testing.LinkwatchProcess;
+import dev.linkwatch.pipeline.Channel;
+import dev.linkwatch.contract.OutputContract;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -34,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * settings, read by linkwatch on the DirectRunner, embedded Flink and Spark {@code local[2]}, each as its
  * own JVM on its runner module's {@code runtime.classpath} (as {@code ./linkwatch run --runner=X}), each
  * with its own consumer group and output topics. All three must route every record exactly once and
- * produce the same matched, unmatched and error records (by source offset) and the same batch counts.
+ * produce the same matched, unmatched and error records (by source offset) and the same batch counts,
+ * and every record on every output topic must keep its channel's contract ({@link OutputContract}).
  */
 @ExtendWith(SharedKafka.class)
 class ThreeRunnerKafkaParityIT {
@@ -135,7 +138,10 @@ class ThreeRunnerKafkaParityIT {
     }
   }
 
-  /** One runner's outputs: per routed topic, source coordinates → record value; and its batch counts. */
+  /**
+   * One runner's outputs: per routed topic, source coordinates → record value; and its batch counts.
+   * Every record read is checked against its channel's contract first.
+   */
   record Outputs(
       Map<String, String> matched,
       Map<String, String> unmatched,
@@ -147,6 +153,12 @@ class ThreeRunnerKafkaParityIT {
           List.of(prefix + ".matched", prefix + ".unmatched", prefix + ".errors", prefix + ".counts");
       Map<String, List<ConsumerRecord<byte[], byte[]>>> all =
           KafkaClients.readAll(bootstrap, topics, TWEETS, Duration.ofMinutes(1));
+      List<Channel> channels = List.of(Channel.MATCHED, Channel.UNMATCHED, Channel.ERRORS, Channel.COUNTS);
+      for (int i = 0; i < channels.size(); i++) {
+        for (ConsumerRecord<byte[], byte[]> r : all.get(topics.get(i))) {
+          OutputContract.check(channels.get(i).fileName(), r.value(), r.topic() + "@" + r.partition() + ":" + r.offset());
+        }
+      }
       return new Outputs(
           bySource(all.get(topics.get(0))),
           bySource(all.get(topics.get(1))),

@@ -3,6 +3,8 @@ package dev.linkwatch.runners.flink.faults;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.linkwatch.pipeline.kafka.KafkaIo;
+import dev.linkwatch.pipeline.Channel;
+import dev.linkwatch.contract.OutputContract;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -29,7 +31,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * {@link dev.linkwatch.pipeline.kafka.DeliveryCheck} gives the verdict afterwards; this only tells when.
  */
 final class OutputWatcher implements AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = OutputContract.STRICT;
 
   private final String inputTopic;
   private final String countsTopic;
@@ -97,7 +99,7 @@ final class OutputWatcher implements AutoCloseable {
   }
 
   private void batchReport(ConsumerRecord<byte[], byte[]> r) throws IOException {
-    JsonNode n = JSON.readTree(r.value());
+    JsonNode n = OutputContract.check(Channel.COUNTS.fileName(), r.value());
     if (!"batch".equals(n.path("scope").asText())) {
       return;
     }
