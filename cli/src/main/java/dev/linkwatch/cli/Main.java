@@ -30,6 +30,7 @@ import picocli.CommandLine.Option;
       Main.DemoCommand.class,
       ToolCommands.Generate.class,
       ToolCommands.Broker.class,
+      IngestCommand.class,
       ToolCommands.Topics.class,
       ToolCommands.Bench.class,
       VerifyCommand.class,
@@ -142,6 +143,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "2017", description = "Generator seed (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--source", defaultValue = "generated", description = "generated (tweets), bluesky (live Jetstream) or replay (recorded Jetstream events, offline) (default ${DEFAULT-VALUE}).")
+    String source;
+
     @CommandLine.Unmatched List<String> pipelineArgs = new ArrayList<>();
 
     @Override
@@ -153,6 +157,12 @@ public final class Main implements Callable<Integer> {
         throw new ConfigException("--rate must be at least 1");
       }
       int duration = follow ? 365 * 24 * 3600 : seconds;
+      if (!source.equals("generated")) {
+        if (!source.equals("bluesky") && !source.equals("replay")) {
+          throw new ConfigException("--source must be generated, bluesky or replay (was " + source + ")");
+        }
+        return new dev.linkwatch.cli.demo.SourceDemo(System.out, source, duration, pipelineArgs).run() ? EXIT_OK : EXIT_FAILED;
+      }
       Demo.Summary summary = new Demo(System.out, duration, rate, seed, pipelineArgs).run();
       return summary.matched() + summary.unmatched() + summary.errors() == summary.sent()
           ? EXIT_OK
