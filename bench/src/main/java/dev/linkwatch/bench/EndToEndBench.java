@@ -1,23 +1,22 @@
 package dev.linkwatch.bench;
 
-import dev.linkwatch.local.RunnerClasspath;
-
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.linkwatch.core.Catalog;
 import dev.linkwatch.core.CatalogEntry;
+import dev.linkwatch.local.ChildJvm;
 import dev.linkwatch.local.LocalKafka;
+import dev.linkwatch.local.RunnerClasspath;
 import dev.linkwatch.pipeline.ConfigException;
 import dev.linkwatch.local.TweetGenerator;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -115,7 +114,7 @@ public final class EndToEndBench {
   private static final String TOPIC = "bench.tweets";
   private final Config config;
   private final PrintStream log;
-  private final List<Process> children = Collections.synchronizedList(new ArrayList<>());
+  private final List<ChildJvm> children = Collections.synchronizedList(new ArrayList<>());
 
   public EndToEndBench(Config config, PrintStream log) {
     this.config = config;
@@ -134,7 +133,7 @@ public final class EndToEndBench {
     Thread reaper = new Thread(this::killChildren, "lwbench-reaper");
     Runtime.getRuntime().addShutdownHook(reaper);
     Files.createDirectories(config.workDir());
-    try (LocalKafka kafka = LocalKafka.builder().partitions(2).heap("-Xmx1g").startTimeout(java.time.Duration.ofMinutes(4)).start()) {
+    try (LocalKafka kafka = LocalKafka.builder().partitions(2).heap("-Xmx1g").startTimeout(Duration.ofMinutes(4)).start()) {
       log.println("  broker at " + kafka.bootstrapServers());
       kafka.createTopics(2, TOPIC);
       Path catalogFile = writeCatalog(config.workDir().resolve("catalog-" + config.catalogNames() + ".json"));
@@ -245,7 +244,7 @@ public final class EndToEndBench {
     List<String> outputs = List.of(prefix + ".matched", prefix + ".unmatched", prefix + ".errors");
     kafka.createTopics(2, outputs.get(0), outputs.get(1), outputs.get(2), prefix + ".counts");
     long expected = recordsFor(contestant);
-    List<String> command = command(kafka.bootstrapServers(), catalogFile, contestant, prefix, expected, 0);
+    ChildJvm.Spec command = command(kafka.bootstrapServers(), catalogFile, contestant, prefix, expected, 0);
     Path childLog = config.workDir().resolve(prefix + ".log");
     try (KafkaConsumer<byte[], byte[]> watcher = watcher(kafka.bootstrapServers())) {
       List<TopicPartition> parts = new ArrayList<>();
@@ -254,7 +253,7 @@ public final class EndToEndBench {
         parts.add(new TopicPartition(t, 1));
       }
       long launched = System.nanoTime();
-      Child child = start(command, childLog);
+      Child child = start(command);
       long tenth = 0;
       long ninetieth = 0;
       long last = 0;
@@ -278,7 +277,7 @@ public final class EndToEndBench {
           last = now;
           break;
         }
-        if (!child.process.isAlive()) {
+        if (!child.jvm.isAlive()) {
           // A bounded run may exit right after its last write; look once more before calling it short.
           Thread.sleep(500);
           long again = 0;
@@ -288,7 +287,7 @@ public final class EndToEndBench {
           if (again >= expected) {
             continue;
           }
-          note = "exited early (code " + child.process.exitValue() + ", " + again + " of " + expected + " out; see " + childLog + ")";
+          note = "exited early (code " + child.jvm.exitCode().orElse(-1) + ", " + again + " of " + expected + " out; see " + childLog + ")";
           last = now;
           seen = again;
           break;
@@ -331,32 +330,33 @@ public final class EndToEndBench {
     };
   }
 
-  private List<String> command(
+  private ChildJvm.Spec command(
       String bootstrap, Path catalogFile, String contestant, String prefix, long expected, int gcSampleSeconds) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    List<String> jvm = new ArrayList<>();
     // Spark's bounded read holds the whole input in memory (5.7 GB live for a million tweets).
     String heap = contestant.equals("spark") ? config.sparkHeap() : config.childHeap();
-    cmd.add("-Xmx" + heap);
-    cmd.add("-Xms" + heap);
-    cmd.addAll(OPENS);
+    jvm.add("-Xmx" + heap);
+    jvm.add("-Xms" + heap);
     // For profiling a contestant, e.g. LINKWATCH_BENCH_CHILD_OPTS=-XX:StartFlightRecording=filename=x.jfr
     String extra = System.getenv("LINKWATCH_BENCH_CHILD_OPTS");
     if (extra != null && !extra.isBlank()) {
-      cmd.addAll(List.of(extra.trim().split("\\s+")));
+      jvm.addAll(List.of(extra.trim().split("\\s+")));
     }
-    cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
-    cmd.add("-Dorg.slf4j.simpleLogger.log.org.apache.flink=error");
-    cmd.add("-Dorg.slf4j.simpleLogger.log.org.apache.kafka=error");
-    cmd.add("-Dorg.slf4j.simpleLogger.log.org.apache.spark=error");
-    cmd.add("-Dorg.slf4j.simpleLogger.log.org.apache.beam=error");
-    cmd.add("-Dorg.slf4j.simpleLogger.log.org.apache.beam.sdk.metrics.MetricsEnvironment=off");
+    jvm.add("-Dorg.slf4j.simpleLogger.log.org.apache.flink=error");
+    jvm.add("-Dorg.slf4j.simpleLogger.log.org.apache.kafka=error");
+    jvm.add("-Dorg.slf4j.simpleLogger.log.org.apache.spark=error");
+    jvm.add("-Dorg.slf4j.simpleLogger.log.org.apache.beam=error");
     if (gcSampleSeconds > 0) {
-      cmd.add("-Dlwbench.gcSampleSeconds=" + gcSampleSeconds);
+      jvm.add("-Dlwbench.gcSampleSeconds=" + gcSampleSeconds);
     }
-    cmd.add("-cp");
-    cmd.add(classpath(runnerOf(contestant)));
-    cmd.add(BenchChild.class.getName());
+    // The launcher's environment (loopback-only engines, quiet logs), BenchChild as the program.
+    ChildJvm.Spec spec =
+        ChildJvm.java(prefix, BenchChild.class.getName())
+            .asTheLauncherDoes()
+            .classpath(classpath(runnerOf(contestant)))
+            .jvmArgs(jvm)
+            .log(config.workDir().resolve(prefix + ".log"));
+    List<String> cmd = new ArrayList<>();
     String in = TOPIC;
     switch (contestant) {
       case "limit", "original" -> {
@@ -415,88 +415,60 @@ public final class EndToEndBench {
         }
       }
     }
-    return cmd;
+    return spec.args(cmd);
   }
 
-  static final List<String> OPENS =
-      List.of("java.lang", "java.lang.invoke", "java.lang.reflect", "java.util", "java.util.concurrent",
-              "java.nio", "sun.nio.ch", "sun.nio.cs", "java.net", "java.io", "java.text", "java.time",
-              "sun.security.action", "sun.util.calendar")
-          .stream()
-          .map(p -> "--add-opens=java.base/" + p + "=ALL-UNNAMED")
-          .toList();
-
-  /** A child JVM and the last heap figures it reported. */
+  /** A child JVM and the last heap figures it reported (its {@code lwbench} lines). */
   private final class Child {
-    final Process process;
+    final ChildJvm jvm;
     final AtomicReference<long[]> heap = new AtomicReference<>(new long[2]);
     final List<long[]> memorySamples = Collections.synchronizedList(new ArrayList<>());
-    final Thread reader;
 
-    Child(Process process) {
-      this.process = process;
-      this.reader = new Thread(this::read, "lwbench-child-out");
-      reader.setDaemon(true);
-      reader.start();
+    Child(ChildJvm jvm) {
+      this.jvm = jvm;
+      jvm.follow(this::read);
     }
 
-    private void read() {
-      try (BufferedReader r =
-          new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          String[] f = line.split(" ");
-          if (f.length == 4 && f[0].equals("lwbench") && f[1].equals("heap")) {
-            heap.set(new long[] {Long.parseLong(f[2]), Long.parseLong(f[3])});
-          } else if (f.length == 4 && f[0].equals("lwbench") && f[1].equals("sample")) {
-            long[] s = {Long.parseLong(f[2]), Long.parseLong(f[3])};
-            memorySamples.add(s);
-            log.printf("    %4d s: heap after full GC %.0f MB%n", s[0], s[1] / 1e6);
-          }
+    private void read(String line) {
+      String[] f = line.split(" ");
+      try {
+        if (f.length == 4 && f[0].equals("lwbench") && f[1].equals("heap")) {
+          heap.set(new long[] {Long.parseLong(f[2]), Long.parseLong(f[3])});
+        } else if (f.length == 4 && f[0].equals("lwbench") && f[1].equals("sample")) {
+          long[] s = {Long.parseLong(f[2]), Long.parseLong(f[3])};
+          memorySamples.add(s);
+          log.printf("    %4d s: heap after full GC %.0f MB%n", s[0], s[1] / 1e6);
         }
-      } catch (IOException | NumberFormatException e) {
-        // the child is gone; its last report stands
+      } catch (NumberFormatException e) {
+        // not one of ours after all; the last report stands
       }
     }
 
     /** Stops the child (SIGTERM, then SIGKILL after 15 s); returns its peak heap and peak after GC. */
     long[] stop() throws InterruptedException {
       long[] last = heap.get();
-      process.destroy();
-      if (!process.waitFor(15, TimeUnit.SECONDS)) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
-      }
-      reader.join(2_000);
-      children.remove(process);
+      jvm.stopOrKill(Duration.ofSeconds(15));
+      // The follower reads the log's last lines once the process is gone.
+      Thread.sleep(300);
+      children.remove(jvm);
       long[] fin = heap.get();
       return new long[] {Math.max(last[0], fin[0]), Math.max(last[1], fin[1])};
     }
   }
 
-  private Child start(List<String> command, Path childLog) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(command);
-    pb.redirectError(childLog.toFile());
-    pb.environment().putIfAbsent("SPARK_LOCAL_IP", "127.0.0.1");
-    Path flinkConf = config.projectDir().resolve("runners/flink/conf");
-    if (Files.isDirectory(flinkConf)) {
-      pb.environment().putIfAbsent("FLINK_CONF_DIR", flinkConf.toAbsolutePath().toString());
-    }
-    Process p = pb.start();
-    children.add(p);
-    return new Child(p);
+  private Child start(ChildJvm.Spec spec) {
+    ChildJvm jvm = spec.start();
+    children.add(jvm);
+    return new Child(jvm);
   }
 
   private void killChildren() {
-    List<Process> left;
+    List<ChildJvm> left;
     synchronized (children) {
       left = new ArrayList<>(children);
       children.clear();
     }
-    for (Process p : left) {
-      p.destroyForcibly();
-    }
+    left.forEach(ChildJvm::close);
   }
 
   /**
@@ -522,7 +494,7 @@ public final class EndToEndBench {
       Map<TopicPartition, Long> end = consumer.endOffsets(parts);
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
       while (System.nanoTime() < deadline && parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-        consumer.poll(java.time.Duration.ofMillis(500));
+        consumer.poll(Duration.ofMillis(500));
       }
     }
     return (System.nanoTime() - t0) / 1e9;
@@ -556,8 +528,7 @@ public final class EndToEndBench {
     String prefix = "mem.flink";
     kafka.createTopics(2, prefix + ".matched", prefix + ".unmatched", prefix + ".errors", prefix + ".counts");
     int every = config.minutes() >= 5 ? 30 : 10;
-    List<String> command = command(kafka.bootstrapServers(), catalogFile, "flink", prefix, 0, every);
-    Child child = start(command, config.workDir().resolve(prefix + ".log"));
+    Child child = start(command(kafka.bootstrapServers(), catalogFile, "flink", prefix, 0, every));
     long seconds = config.minutes() * 60L;
     log.printf("  memory run: %d tweets/s for %d min on embedded Flink, heap after full GC every %d s%n",
         config.rate(), config.minutes(), every);
@@ -566,7 +537,7 @@ public final class EndToEndBench {
       TweetGenerator generator = generator(config.seed() + 1);
       long start = System.nanoTime();
       long end = start + TimeUnit.SECONDS.toNanos(seconds);
-      while (System.nanoTime() < end && child.process.isAlive()) {
+      while (System.nanoTime() < end && child.jvm.isAlive()) {
         long due = (System.nanoTime() - start) * config.rate() / 1_000_000_000L;
         while (sent < due) {
           producer.send(new ProducerRecord<>(TOPIC, (int) (sent % 2), null, generator.next().value()));

@@ -7,7 +7,7 @@ import dev.linkwatch.testing.SharedKafka;
 import dev.linkwatch.pipeline.ConfigFile;
 import dev.linkwatch.pipeline.kafka.DeliveryCheck;
 import dev.linkwatch.pipeline.LinkwatchPipeline;
-import dev.linkwatch.testing.ChildJvm;
+import dev.linkwatch.local.ChildJvm;
 import dev.linkwatch.testing.ClusterInput;
 import dev.linkwatch.testing.KafkaClients;
 import dev.linkwatch.testing.RoutedOutputs;

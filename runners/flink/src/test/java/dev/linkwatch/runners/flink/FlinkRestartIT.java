@@ -2,6 +2,7 @@ package dev.linkwatch.runners.flink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.linkwatch.local.ChildJvm;
 import dev.linkwatch.local.LocalKafka;
 import dev.linkwatch.testing.SharedKafka;
 import dev.linkwatch.pipeline.kafka.DeliveryCheck;
@@ -244,31 +245,23 @@ class FlinkRestartIT {
 
   /** {@code linkwatch run} in a child JVM, as a user runs it, with Flink's checkpoint log lines kept. */
   private static final class Job {
-    final Process process;
-    final Path log;
+    final ChildJvm jvm;
 
-    private Job(Process process, Path log) {
-      this.process = process;
-      this.log = log;
+    private Job(ChildJvm jvm) {
+      this.jvm = jvm;
     }
 
-    static Job start(List<String> args, Path log) throws IOException {
-      List<String> command = new ArrayList<>();
-      command.add(ProcessHandle.current().info().command().orElse("java"));
-      command.addAll(List.of(System.getProperty("linkwatch.jvm.opens", "").split(" ")));
-      command.removeIf(String::isBlank);
-      command.addAll(
-          List.of(
-              "-Xmx1g",
-              "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-              "-Dorg.slf4j.simpleLogger.log.org.apache.flink.runtime.checkpoint.CheckpointCoordinator=info",
-              "-Dorg.slf4j.simpleLogger.log.dev.linkwatch.pipeline.kafka.WriteExactlyOnce=info",
-              "-cp",
-              System.getProperty("java.class.path"),
-              "dev.linkwatch.cli.Main"));
-      command.addAll(args);
-      File out = log.toFile();
-      return new Job(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out).start(), log);
+    static Job start(List<String> args, Path log) {
+      return new Job(
+          ChildJvm.linkwatch("job")
+              .log(log)
+              .jvmArgs(
+                  List.of(
+                      "-Xmx1g",
+                      "-Dorg.slf4j.simpleLogger.log.org.apache.flink.runtime.checkpoint.CheckpointCoordinator=info",
+                      "-Dorg.slf4j.simpleLogger.log.dev.linkwatch.pipeline.kafka.WriteExactlyOnce=info"))
+              .args(args)
+              .start());
     }
 
     /** Waits for a complete checkpoint newer than {@code previous} (this run's first, or later). */
@@ -280,14 +273,14 @@ class FlinkRestartIT {
         if (latest.isPresent() && !latest.equals(previous)) {
           return latest;
         }
-        assertThat(process.isAlive()).as("pipeline still running:%n%s", log()).isTrue();
+        assertThat(jvm.isAlive()).as("pipeline still running:%n%s", log()).isTrue();
         Thread.sleep(200);
       }
       throw new AssertionError("no new checkpoint within 5 minutes:\n" + log());
     }
 
-    String fullLog() throws IOException {
-      return Files.readString(log, StandardCharsets.UTF_8);
+    String fullLog() {
+      return jvm.log();
     }
 
     String log() throws IOException {
@@ -296,8 +289,7 @@ class FlinkRestartIT {
     }
 
     void kill() throws InterruptedException {
-      process.destroyForcibly(); // SIGKILL: no shutdown hook, no final checkpoint
-      process.waitFor(30, TimeUnit.SECONDS);
+      jvm.kill(); // SIGKILL: no shutdown hook, no final checkpoint
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.linkwatch.runners.flink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.linkwatch.local.ChildJvm;
 import dev.linkwatch.local.LocalKafka;
 import dev.linkwatch.pipeline.ConfigFile;
 import dev.linkwatch.pipeline.kafka.DeliveryCheck;
@@ -168,31 +169,25 @@ class SecretsIT {
   }
 
   private static int runChild(List<String> args, Path log) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.addAll(List.of(System.getProperty("linkwatch.jvm.opens", "").split(" ")));
-    command.removeIf(String::isBlank);
-    command.addAll(
-        List.of(
-            "-Xmx1g",
-            "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-            "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=debug",
-            "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.common.security=trace",
-            "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.common.network=trace",
-            "-Dorg.slf4j.simpleLogger.log.org.apache.beam=debug",
-            "-Dorg.slf4j.simpleLogger.log.org.apache.flink=debug",
-            "-Dorg.slf4j.simpleLogger.log.dev.linkwatch=debug",
-            "-cp",
-            System.getProperty("java.class.path"),
-            "dev.linkwatch.cli.Main",
-            "run"));
-    command.addAll(args);
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    if (!p.waitFor(4, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new AssertionError("linkwatch run did not end in 4 minutes:\n" + tail(Files.readString(log)));
-    }
-    return p.exitValue();
+    // Every logger as talkative as it gets (later flags win over the launcher's quiet defaults): a
+    // secret that reaches any log line must show up here.
+    ChildJvm child =
+        ChildJvm.linkwatch("secrets-run")
+            .log(log)
+            .jvmArgs(
+                List.of(
+                    "-Xmx1g",
+                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+                    "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=debug",
+                    "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.common.security=trace",
+                    "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.common.network=trace",
+                    "-Dorg.slf4j.simpleLogger.log.org.apache.beam=debug",
+                    "-Dorg.slf4j.simpleLogger.log.org.apache.flink=debug",
+                    "-Dorg.slf4j.simpleLogger.log.dev.linkwatch=debug"))
+            .args("run")
+            .args(args)
+            .start();
+    return child.waitFor(Duration.ofMinutes(4));
   }
 
   /** The sentinel in plain, in hex, and as the base64 of the SASL/PLAIN token that carries it. */

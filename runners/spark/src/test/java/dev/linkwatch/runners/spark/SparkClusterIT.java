@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.linkwatch.local.LocalKafka;
 import dev.linkwatch.testing.SharedKafka;
 import dev.linkwatch.pipeline.kafka.DeliveryCheck;
-import dev.linkwatch.testing.ChildJvm;
+import dev.linkwatch.local.ChildJvm;
 import dev.linkwatch.testing.ClusterInput;
 import dev.linkwatch.testing.KafkaClients;
 import dev.linkwatch.testing.RoutedOutputs;

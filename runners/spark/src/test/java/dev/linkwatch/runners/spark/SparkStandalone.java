@@ -1,6 +1,6 @@
 package dev.linkwatch.runners.spark;
 
-import dev.linkwatch.testing.ChildJvm;
+import dev.linkwatch.local.ChildJvm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

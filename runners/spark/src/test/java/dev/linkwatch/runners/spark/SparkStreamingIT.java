@@ -2,6 +2,7 @@ package dev.linkwatch.runners.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.linkwatch.local.ChildJvm;
 import dev.linkwatch.local.LocalKafka;
 import dev.linkwatch.testing.SharedKafka;
 import dev.linkwatch.pipeline.kafka.DeliveryCheck;
@@ -9,7 +10,6 @@ import dev.linkwatch.local.TweetGenerator;
 import dev.linkwatch.testing.BatchCounts;
 import dev.linkwatch.testing.KafkaClients;
 import dev.linkwatch.testing.KeptLogs;
-import dev.linkwatch.testing.LinkwatchProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,7 +70,7 @@ class SparkStreamingIT {
                 "--slideSeconds=10");
     TweetGenerator generator = new TweetGenerator(7, 0.03, Instant.now());
 
-    try (LinkwatchProcess spark = LinkwatchProcess.start("spark", KeptLogs.dir(dir).resolve(in + ".log"), args)) {
+    try (ChildJvm spark = ChildJvm.onRunner("spark").log(KeptLogs.dir(dir).resolve(in + ".log")).args("run").args(args).start()) {
       send(kafka, in, generator, TWEETS);
 
       // The job never ends by itself: every record counted means every batch window closed on the
@@ -148,7 +148,7 @@ class SparkStreamingIT {
       }
     }
     send(kafka, in, generator, WHILE_DOWN);
-    try (LinkwatchProcess spark = LinkwatchProcess.start("spark", KeptLogs.dir(dir).resolve(in + ".restarted.log"), args)) {
+    try (ChildJvm spark = ChildJvm.onRunner("spark").log(KeptLogs.dir(dir).resolve(in + ".restarted.log")).args("run").args(args).start()) {
       send(kafka, in, generator, WHILE_DOWN);
       DeliveryCheck.Report account =
           DeliveryCheck.of(Map.of("bootstrap.servers", kafka.bootstrapServers()), in, routed)

@@ -2,6 +2,7 @@ package dev.linkwatch.runners.parity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.linkwatch.local.ChildJvm;
 import dev.linkwatch.local.LocalKafka;
 import dev.linkwatch.testing.SharedKafka;
 import dev.linkwatch.pipeline.kafka.DeliveryCheck;
@@ -9,7 +10,6 @@ import dev.linkwatch.pipeline.kafka.KafkaIo;
 import dev.linkwatch.local.TweetGenerator;
 import dev.linkwatch.testing.BatchCounts;
 import dev.linkwatch.testing.KafkaClients;
-import dev.linkwatch.testing.LinkwatchProcess;
 import dev.linkwatch.pipeline.Channel;
 import dev.linkwatch.contract.OutputContract;
 import java.nio.ByteBuffer;
@@ -59,7 +59,7 @@ class ThreeRunnerKafkaParityIT {
     fill(kafka.bootstrapServers(), in);
 
     // All three at once: the reads are bounded by time, so running side by side saves that time twice.
-    Map<String, LinkwatchProcess> runs = new LinkedHashMap<>();
+    Map<String, ChildJvm> runs = new LinkedHashMap<>();
     try {
       for (String runner : List.of("direct", "flink", "spark")) {
         String out = in + "." + runner;
@@ -82,7 +82,7 @@ class ThreeRunnerKafkaParityIT {
                 "--allowedLatenessSeconds=3600",
                 "--windowSeconds=60",
                 "--slideSeconds=30"));
-        runs.put(runner, LinkwatchProcess.start(runner, dir.resolve(runner + ".log"), args));
+        runs.put(runner, ChildJvm.onRunner(runner).log(dir.resolve(runner + ".log")).args("run").args(args).start());
       }
       for (var run : runs.entrySet()) {
         int exit = run.getValue().waitFor(Duration.ofMinutes(6));
@@ -90,7 +90,7 @@ class ThreeRunnerKafkaParityIT {
         System.out.printf("%s: %d tweets in %.1f s%n", run.getKey(), TWEETS, run.getValue().elapsed().toMillis() / 1e3);
       }
     } finally {
-      for (LinkwatchProcess p : runs.values()) {
+      for (ChildJvm p : runs.values()) {
         p.close();
       }
     }

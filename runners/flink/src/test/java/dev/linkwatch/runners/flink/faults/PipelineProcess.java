@@ -1,13 +1,9 @@
 package dev.linkwatch.runners.flink.faults;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.linkwatch.local.ChildJvm;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code linkwatch run} on embedded Flink in a JVM of its own, as a user starts it: the fault tests
@@ -19,84 +15,64 @@ final class PipelineProcess implements AutoCloseable {
   /** Printed by the JVM itself when {@code -XX:+ExitOnOutOfMemoryError} ends it. */
   static final String OOM = "OutOfMemoryError";
 
-  private final Process process;
-  private final Path log;
+  private final ChildJvm jvm;
 
-  private PipelineProcess(Process process, Path log) {
-    this.process = process;
-    this.log = log;
+  private PipelineProcess(ChildJvm jvm) {
+    this.jvm = jvm;
   }
 
   /**
    * Starts {@code linkwatch run --runner=LinkwatchFlinkRunner --streaming=true} (what
    * {@code --runner=flink} runs) with {@code args}; stdout and stderr go to {@code log}.
    */
-  static PipelineProcess start(Path log, String heap, List<String> args) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    for (String open : System.getProperty("linkwatch.jvm.opens", "").split(" ")) {
-      if (!open.isBlank()) {
-        command.add(open);
-      }
-    }
-    command.add(heap);
-    // An OutOfMemoryError ends the JVM with a message instead of leaving a half-dead job running.
-    command.add("-XX:+ExitOnOutOfMemoryError");
-    // Warnings only: the Kafka clients' reconnect warnings show what the faults did, INFO chatter not.
-    command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
-    command.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
-    command.add("-Dorg.slf4j.simpleLogger.log.org.apache.beam.sdk.metrics.MetricsEnvironment=off");
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.linkwatch.cli.Main"));
-    command.addAll(List.of("run", "--runner=LinkwatchFlinkRunner", "--streaming=true"));
-    command.addAll(args);
-    Files.createDirectories(log.getParent());
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    return new PipelineProcess(p, log);
+  static PipelineProcess start(Path log, String heap, List<String> args) {
+    return new PipelineProcess(
+        ChildJvm.linkwatch("pipeline")
+            .log(log)
+            .jvmArgs(
+                List.of(
+                    heap,
+                    // An OutOfMemoryError ends the JVM with a message instead of a half-dead job.
+                    "-XX:+ExitOnOutOfMemoryError",
+                    // The Kafka clients' reconnect warnings, with times, show what the faults did.
+                    "-Dorg.slf4j.simpleLogger.showDateTime=true"))
+            .args("run", "--runner=LinkwatchFlinkRunner", "--streaming=true")
+            .args(args)
+            .start());
   }
 
   boolean isAlive() {
-    return process.isAlive();
+    return jvm.isAlive();
   }
 
   Path log() {
-    return log;
+    return jvm.logFile();
   }
 
   String output() {
-    try {
-      return Files.readString(log, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return jvm.log();
   }
 
   /** The last lines of the output, for assertion messages. */
   String tail(int lines) {
-    List<String> all = output().lines().toList();
-    return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    return jvm.tail(lines);
   }
 
   boolean sawOutOfMemory() {
     return output().contains(OOM);
   }
 
-  /**
-   * Stops the pipeline as Ctrl-C would (SIGTERM), killing it if it does not go; returns its exit code.
-   */
+  /** Stops the pipeline as Ctrl-C would (SIGTERM), killing it if it does not go; returns its exit code. */
   int stop() throws InterruptedException {
-    if (process.isAlive()) {
-      process.destroy();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        process.waitFor(30, TimeUnit.SECONDS);
-      }
+    if (jvm.isAlive()) {
+      jvm.stopOrKill(Duration.ofSeconds(30));
     }
-    return process.exitValue();
+    return jvm.exitCode().orElse(-1);
   }
 
   /** The exit code if it has exited on its own, else -1. */
   int exitCodeIfExited() {
-    return process.isAlive() ? -1 : process.exitValue();
+    return jvm.exitCode().orElse(-1);
   }
 
   @Override
