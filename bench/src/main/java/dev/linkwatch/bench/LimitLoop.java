@@ -66,7 +66,7 @@ final class LimitLoop extends PlainLoop {
     }
     if (parsed instanceof StreamNotice notice) {
       counts[3]++;
-      emit(out, topics.unmatched(), source, Enrichment.notice(new NoticeRecord(source, notice.kind())));
+      emit(out, topics.unmatched(), source, Enrichment.notice(new NoticeRecord(source, notice.kind(), notice.platform())));
       return;
     }
     Tweet tweet = (Tweet) parsed;

@@ -110,11 +110,16 @@ class BoundedRunTest {
   /** The distinct 30 s batches the 50 tweets fall in (two pairs share one). */
   private static final int BATCHES = 43;
   /**
-   * Seven records (inbound, matched, unmatched, errored, notices, dropped_late, unresolved_links) per report, for 43
-   * batches, 43 windows and the run; none of these tweets matches, so no artist or domain records.
+   * Nine records per report (the seven totals inbound, matched, unmatched, errored, notices,
+   * dropped_late, unresolved_links, and platform_inbound and platform_matched for twitter, the one
+   * platform), for 43 batches, 43 windows and the run; none of these tweets matches, so no artist or
+   * domain records.
    */
-  private static final int COUNT_RECORDS = (BATCHES + BATCHES + 1) * 7;
-  /** Ten lines (rule, time, rule, seven counts) per printed report: the 43 batches and the run. */
+  private static final int COUNT_RECORDS = (BATCHES + BATCHES + 1) * (7 + 2);
+  /**
+   * Ten lines (rule, time, rule, seven counts) per printed report: the 43 batches and the run. One
+   * platform: no per-platform lines on the console.
+   */
   private static final int CONSOLE_LINES = (BATCHES + 1) * 10;
 
   /** A broken line between two July 2017 tweets is counted in a July 2017 batch, not today's. */

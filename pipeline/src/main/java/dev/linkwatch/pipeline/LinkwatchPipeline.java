@@ -141,7 +141,7 @@ public final class LinkwatchPipeline {
                         MapElements.into(TypeDescriptor.of(CountEvent.class))
                             .via(
                                 (NoticeRecord n) ->
-                                    CountEvent.of(CountEvent.Outcome.NOTICE).lateIf(n.source().tooLate())))
+                                    CountEvent.of(CountEvent.Outcome.NOTICE).on(n.platform()).lateIf(n.source().tooLate())))
                     .setCoder(CountEvent.coder()))
             .and(
                 parsed

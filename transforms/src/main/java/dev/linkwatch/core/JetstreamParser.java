@@ -59,7 +59,7 @@ final class JetstreamParser {
     String kind = requiredString(root, "kind", "kind");
     switch (kind) {
       case "identity", "account" -> {
-        return new StreamNotice(kind);
+        return new StreamNotice(kind, "bluesky");
       }
       case "commit" -> {
         return commit(did, timeUs, requiredObject(root, "commit", "commit"));
@@ -74,7 +74,7 @@ final class JetstreamParser {
     String rkey = requiredString(commit, "rkey", "commit.rkey");
     switch (operation) {
       case "delete" -> {
-        return new StreamNotice("delete");
+        return new StreamNotice("delete", "bluesky");
       }
       case "create", "update" -> {
         // handled below
@@ -85,7 +85,7 @@ final class JetstreamParser {
     }
     if (!collection.equals(POST) && !collection.equals(REPOST)) {
       // Likes, follows, profiles, scrobbles...: stream traffic with nothing for the rules.
-      return new StreamNotice(clip(collection));
+      return new StreamNotice(clip(collection), "bluesky");
     }
     JsonNode record = requiredObject(commit, "record", "commit.record");
     String atUri = "at://" + did + "/" + collection + "/" + rkey;

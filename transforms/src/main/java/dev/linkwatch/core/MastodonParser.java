@@ -71,7 +71,7 @@ final class MastodonParser {
       return status(json.readObject(payload, "payload"), "mastodon-frame", "payload.");
     }
     if (NOTICE_EVENTS.contains(event)) {
-      return new StreamNotice(event);
+      return new StreamNotice(event, "mastodon");
     }
     throw new MalformedTweetException(
         "unknown Mastodon event \"" + (event.length() > 60 ? event.substring(0, 60) + "…" : event) + "\"");

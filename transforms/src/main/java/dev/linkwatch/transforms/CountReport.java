@@ -68,6 +68,11 @@ public record CountReport(
     sb.append(t).append("/Dropped-Late: ").append(counts.droppedLate()).append('\n');
     // timeline brief: links on shorteners that could not be resolved, never ranked as domains.
     sb.append(t).append("/Unresolved-Links: ").append(counts.unresolvedLinks()).append('\n');
+    // Per platform once there is more than one: a single-network stream needs no breakdown.
+    if (counts.platforms().size() > 1) {
+      counts.platforms().forEach((p, n) -> sb.append(t).append("/Platform: ").append(p)
+          .append("\tInbound: ").append(n[0]).append("\tMatched: ").append(n[1]).append('\n'));
+    }
     for (Map.Entry<String, Long> e : counts.topArtists(topN)) {
       sb.append(t).append("/Artist: ").append(e.getKey()).append("\tCount: ").append(e.getValue()).append('\n');
     }
@@ -91,6 +96,10 @@ public record CountReport(
     out.add(json("dropped_late", null, counts.droppedLate(), 0));
     // timeline brief: links on shorteners that could not be resolved, never ranked as domains.
     out.add(json("unresolved_links", null, counts.unresolvedLinks(), 0));
+    counts.platforms().forEach((p, n) -> {
+      out.add(json("platform_inbound", p, n[0], 0));
+      out.add(json("platform_matched", p, n[1], 0));
+    });
     int rank = 0;
     for (Map.Entry<String, Long> e : counts.topArtists(topN)) {
       out.add(json("artist", e.getKey(), e.getValue(), ++rank));
@@ -113,6 +122,8 @@ public record CountReport(
       g.writeStringField("metric", metric);
       if (key != null) {
         g.writeStringField("key", key);
+      }
+      if (rank > 0) {
         g.writeNumberField("rank", rank);
       }
       g.writeNumberField("count", count);
@@ -127,6 +138,7 @@ public record CountReport(
 
   private static final Coder<CountReport> CODER =
       Codec.coder(
+          1,
           (r, out) -> {
             out.writeByte(r.scope.ordinal());
             out.writeLong(r.windowStartMillis);

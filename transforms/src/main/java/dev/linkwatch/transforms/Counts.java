@@ -27,6 +27,9 @@ public final class Counts {
   long lastMillis = Long.MIN_VALUE;
   final Map<String, Long> artists;
   final Map<String, Long> domains;
+  /** Records in (dropped-late ones too) and matched, per platform they came from. */
+  final Map<String, Long> inboundByPlatform = new HashMap<>();
+  final Map<String, Long> matchedByPlatform = new HashMap<>();
 
   Counts() {
     this(0, 0, 0, 0, new HashMap<>(), new HashMap<>());
@@ -65,6 +68,7 @@ public final class Counts {
   }
 
   void add(CountEvent e) {
+    inboundByPlatform.merge(e.platform(), 1L, Long::sum);
     if (e.tooLate()) {
       // Too late for its own window: counted here, visibly, and nowhere else.
       droppedLate++;
@@ -74,6 +78,7 @@ public final class Counts {
     switch (e.outcome()) {
       case MATCHED -> {
         matched++;
+        matchedByPlatform.merge(e.platform(), 1L, Long::sum);
         for (String a : e.artists()) {
           artists.merge(a, 1L, Long::sum);
         }
@@ -114,6 +119,8 @@ public final class Counts {
     unresolvedLinks += other.unresolvedLinks;
     other.artists.forEach((k, v) -> artists.merge(k, v, Long::sum));
     other.domains.forEach((k, v) -> domains.merge(k, v, Long::sum));
+    other.inboundByPlatform.forEach((k, v) -> inboundByPlatform.merge(k, v, Long::sum));
+    other.matchedByPlatform.forEach((k, v) -> matchedByPlatform.merge(k, v, Long::sum));
   }
 
   /**
@@ -149,6 +156,13 @@ public final class Counts {
     return notices;
   }
 
+  /** Per platform, by name: records in (dropped-late ones included) and matched. */
+  public java.util.SortedMap<String, long[]> platforms() {
+    java.util.SortedMap<String, long[]> out = new java.util.TreeMap<>();
+    inboundByPlatform.forEach((p, n) -> out.put(p, new long[] {n, matchedByPlatform.getOrDefault(p, 0L)}));
+    return out;
+  }
+
   /** The top {@code n} artists, by count descending, ties by name so output is deterministic. */
   public List<Map.Entry<String, Long>> topArtists(int n) {
     return top(artists, n);
@@ -169,6 +183,7 @@ public final class Counts {
 
   private static final Coder<Counts> CODER =
       Codec.coder(
+          1,
           (c, out) -> {
             out.writeLong(c.matched);
             out.writeLong(c.unmatched);
@@ -180,6 +195,8 @@ public final class Counts {
             out.writeLong(c.unresolvedLinks);
             writeMap(c.artists, out);
             writeMap(c.domains, out);
+            writeMap(c.inboundByPlatform, out);
+            writeMap(c.matchedByPlatform, out);
           },
           in -> {
             long matched = in.readLong();
@@ -194,6 +211,8 @@ public final class Counts {
             c.firstMillis = first;
             c.lastMillis = last;
             c.unresolvedLinks = unresolved;
+            c.inboundByPlatform.putAll(readMap(in));
+            c.matchedByPlatform.putAll(readMap(in));
             return c;
           });
 
@@ -228,12 +247,14 @@ public final class Counts {
         && droppedLate == c.droppedLate
         && unresolvedLinks == c.unresolvedLinks
         && artists.equals(c.artists)
-        && domains.equals(c.domains);
+        && domains.equals(c.domains)
+        && inboundByPlatform.equals(c.inboundByPlatform)
+        && matchedByPlatform.equals(c.matchedByPlatform);
   }
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(matched, unmatched, errored, notices, droppedLate, unresolvedLinks, artists, domains);
+    return java.util.Objects.hash(matched, unmatched, errored, notices, droppedLate, unresolvedLinks, artists, domains, inboundByPlatform);
   }
 
   @Override

@@ -152,6 +152,7 @@ public record DeadLetter(
 
   private static final Coder<DeadLetter> CODER =
       Codec.coder(
+          1,
           (d, out) -> {
             SourceRecord.write(d.source, out);
             Codec.writeString(out, d.step);

@@ -22,6 +22,7 @@ public record JudgedTweet(
 
   private static final Coder<JudgedTweet> CODER =
       Codec.coder(
+          1,
           (j, out) -> {
             SourceRecord.write(j.record.source(), out);
             TweetRecord.writeTweet(j.record.tweet(), out);

@@ -22,6 +22,7 @@ public record OutputRecord(
 
   private static final Coder<OutputRecord> CODER =
       Codec.coder(
+          1,
           (r, out) -> {
             Codec.writeString(out, r.sourceTopic);
             out.writeInt(r.sourcePartition);

@@ -136,7 +136,7 @@ public final class ParseTweet extends PTransform<PCollection<SourceRecord>, PCol
           out.get(tweetsTag).output(new TweetRecord(record, tweet));
         } else if (parsed instanceof StreamNotice notice) {
           notices.inc();
-          out.get(noticesTag).output(new NoticeRecord(record, notice.kind()));
+          out.get(noticesTag).output(new NoticeRecord(record, notice.kind(), notice.platform()));
         }
       } catch (MalformedTweetException e) {
         malformed.inc();

@@ -112,21 +112,22 @@ public final class RouteByOutcome extends PTransform<PCollection<JudgedTweet>, P
       this.eventsTag = eventsTag;
     }
 
-    private void error(MultiOutputReceiver out, DeadLetter letter) {
+    private void error(MultiOutputReceiver out, DeadLetter letter, String platform) {
       errors.inc();
       out.get(errorsTag).output(letter);
       out.get(eventsTag)
-          .output(CountEvent.of(CountEvent.Outcome.ERRORED).lateIf(letter.source().tooLate()));
+          .output(CountEvent.of(CountEvent.Outcome.ERRORED).on(platform).lateIf(letter.source().tooLate()));
     }
 
     @ProcessElement
     public void process(@Element JudgedTweet tweet, MultiOutputReceiver out) {
       SourceRecord source = tweet.record().source();
+      String platform = tweet.record().tweet().platform();
       switch (tweet.verdict().outcome()) {
         case MATCHED -> {
           byte[] value = Enrichment.matched(tweet);
           if (value.length > maxRecordBytes) {
-            error(out, tooLarge(source, "enriched", value.length));
+            error(out, tooLarge(source, "enriched", value.length), platform);
             return;
           }
           matched.inc();
@@ -136,7 +137,7 @@ public final class RouteByOutcome extends PTransform<PCollection<JudgedTweet>, P
         case UNMATCHED -> {
           byte[] value = Enrichment.unmatched(tweet);
           if (value.length > maxRecordBytes) {
-            error(out, tooLarge(source, "unmatched", value.length));
+            error(out, tooLarge(source, "unmatched", value.length), platform);
             return;
           }
           unmatched.inc();
@@ -144,10 +145,11 @@ public final class RouteByOutcome extends PTransform<PCollection<JudgedTweet>, P
           out.get(eventsTag)
               .output(
                   CountEvent.of(CountEvent.Outcome.UNMATCHED)
+                      .on(platform)
                       .withUnresolvedLinks(unresolvedLinks(tweet))
                       .lateIf(source.tooLate()));
         }
-        case PENDING -> error(out, DeadLetter.of(source, STEP, "no verdict: the tweet was never matched"));
+        case PENDING -> error(out, DeadLetter.of(source, STEP, "no verdict: the tweet was never matched"), platform);
       }
     }
 
@@ -175,6 +177,7 @@ public final class RouteByOutcome extends PTransform<PCollection<JudgedTweet>, P
           CountEvent.Outcome.MATCHED,
           Enrichment.values(tweet.hits(), dev.linkwatch.core.Tag.ARTIST),
           java.util.List.copyOf(domains))
+          .on(tweet.record().tweet().platform())
           .withUnresolvedLinks(unresolvedLinks(tweet));
     }
   }

@@ -38,7 +38,7 @@ public record SourceRecord(
   }
 
   private static final Coder<SourceRecord> CODER =
-      Codec.coder(SourceRecord::write, SourceRecord::read);
+      Codec.coder(1, SourceRecord::write, SourceRecord::read);
 
   public static Coder<SourceRecord> coder() {
     return CODER;

@@ -12,6 +12,7 @@ public record TweetRecord(SourceRecord source, Tweet tweet) {
 
   private static final Coder<TweetRecord> CODER =
       Codec.coder(
+          1,
           (t, out) -> {
             SourceRecord.write(t.source, out);
             writeTweet(t.tweet, out);

@@ -136,11 +136,11 @@ class JetstreamParserTest {
     Tweet repost = post(6);
     assertThat(repost.retweet()).isTrue();
     assertThat(repost.canonicalId()).endsWith("/app.bsky.feed.repost/3mptbypowzs2e");
-    assertThat(parse(POSTS.get(28))).isEqualTo(new StreamNotice("delete")); // a post delete
-    assertThat(parse(POSTS.get(4))).isEqualTo(new StreamNotice("delete")); // a follow delete
-    assertThat(parse(POSTS.get(30))).isEqualTo(new StreamNotice("identity"));
-    assertThat(parse(POSTS.get(31))).isEqualTo(new StreamNotice("account"));
-    assertThat(parse(POSTS.get(8))).isEqualTo(new StreamNotice("fm.teal.alpha.actor.status"));
+    assertThat(parse(POSTS.get(28))).isEqualTo(new StreamNotice("delete", "bluesky")); // a post delete
+    assertThat(parse(POSTS.get(4))).isEqualTo(new StreamNotice("delete", "bluesky")); // a follow delete
+    assertThat(parse(POSTS.get(30))).isEqualTo(new StreamNotice("identity", "bluesky"));
+    assertThat(parse(POSTS.get(31))).isEqualTo(new StreamNotice("account", "bluesky"));
+    assertThat(parse(POSTS.get(8))).isEqualTo(new StreamNotice("fm.teal.alpha.actor.status", "bluesky"));
   }
 
   // ------------------------------------------------------------ built from the lexicons

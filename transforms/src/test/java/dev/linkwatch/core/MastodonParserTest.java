@@ -115,8 +115,8 @@ class MastodonParserTest {
     assertThat(update.id()).isEqualTo("108913983692647032");
     assertThat(update.text())
         .isEqualTo("And now I can't exit the inner nvim because I mapped escape to the parent vim instance 😂");
-    assertThat(PARSER.parse(FRAMES.get(1))).isEqualTo(new StreamNotice("delete"));
-    assertThat(PARSER.parse(FRAMES.get(2))).isEqualTo(new StreamNotice("filters_changed"));
+    assertThat(PARSER.parse(FRAMES.get(1))).isEqualTo(new StreamNotice("delete", "mastodon"));
+    assertThat(PARSER.parse(FRAMES.get(2))).isEqualTo(new StreamNotice("filters_changed", "mastodon"));
   }
 
   @Test

@@ -61,7 +61,7 @@ class OutputContractTest {
       }
       JsonNode original = OutputContract.STRICT.readTree(source.value());
       if (parsed instanceof StreamNotice notice) {
-        JsonNode n = check(seen, "notice", "unmatched", Enrichment.notice(new NoticeRecord(source, notice.kind())));
+        JsonNode n = check(seen, "notice", "unmatched", Enrichment.notice(new NoticeRecord(source, notice.kind(), notice.platform())));
         assertThat(n.get("tweet")).isEqualTo(original);
         continue;
       }
