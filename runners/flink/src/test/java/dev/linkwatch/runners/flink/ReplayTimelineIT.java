@@ -82,6 +82,7 @@ class ReplayTimelineIT {
     Path logs = KeptLogs.dir(tmp);
 
     Map<String, Long> expected;
+    Map<String, Map<String, Long>> totals;
     Map<String, Long> inbound;
     Map<String, Long> droppedLate;
     try (Replay replay = Replay.start(bootstrap, in)) {
@@ -101,7 +102,7 @@ class ReplayTimelineIT {
         Thread.sleep(10_000);
         replay.stop();
         expected = replay.expectedInboundPerBatch();
-        Map<String, Map<String, Long>> totals = awaitCounts(bootstrap, in + ".counts", expected, second);
+        totals = awaitCounts(bootstrap, in + ".counts", expected, second);
         inbound = totals.getOrDefault("inbound", Map.of());
         droppedLate = totals.getOrDefault("dropped_late", Map.of());
         DeliveryCheck.Report report =
@@ -118,11 +119,24 @@ class ReplayTimelineIT {
         assertThat(report.duplicatedOffsets()).as(report.toText()).isZero();
       }
     }
-    System.out.println("ReplayTimelineIT dropped_late per batch: " + nonZero(droppedLate));
+    Map<String, Long> elsewhere = new TreeMap<>(inbound);
+    elsewhere.keySet().removeIf(expected::containsKey);
+    System.out.println("ReplayTimelineIT inbound in the archive's batches: "
+        + inbound.entrySet().stream().filter(e -> expected.containsKey(e.getKey())).mapToLong(Map.Entry::getValue).sum()
+        + " of " + expected.values().stream().mapToLong(Long::longValue).sum()
+        + "; in other batches: " + elsewhere + "; dropped_late per batch: " + nonZero(droppedLate));
     assertThat(nonZero(droppedLate)).as("batches with records counted as dropped-late").isEmpty();
     assertThat(droppedLate.keySet()).as("every batch report has its dropped_late").isEqualTo(inbound.keySet());
     assertThat(inbound.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(expected.values().stream().mapToLong(Long::longValue).sum());
     assertThat(inbound).as("inbound per batch, by batch start").isEqualTo(expected);
+    for (String batch : inbound.keySet()) {
+      long outcomes = 0;
+      for (String metric : List.of("matched", "unmatched", "errored", "notices", "dropped_late")) {
+        outcomes += totals.getOrDefault(metric, Map.of()).getOrDefault(batch, 0L);
+      }
+      assertThat(outcomes).as("batch %s: inbound = matched + unmatched + errored + notices + dropped_late", batch)
+          .isEqualTo(inbound.get(batch));
+    }
   }
 
   private static List<String> args(LocalKafka kafka, String in, Path checkpoints, boolean restore) {
@@ -176,8 +190,9 @@ class ReplayTimelineIT {
   }
 
   /**
-   * Reads the counts topic (strict JSON) until the batch inbound totals equal {@code expected}, or two
-   * minutes have passed; returns metric → batch start → total (largest pane) for the batch reports.
+   * Reads the counts topic (strict JSON) until the batch inbound totals equal {@code expected} and
+   * nothing more comes, or two minutes have passed; returns metric → batch start → total (largest
+   * pane) for the batch reports.
    */
   private static Map<String, Map<String, Long>> awaitCounts(
       String bootstrap, String topic, Map<String, Long> expected, LinkwatchProcess job) throws IOException {
@@ -191,8 +206,13 @@ class ReplayTimelineIT {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
       consumer.subscribe(List.of(topic));
-      while (System.nanoTime() < deadline && !totals.getOrDefault("inbound", Map.of()).equals(expected)) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+      int quietPolls = 0;
+      // Two quiet polls after the last inbound total: the rest of that report has come too.
+      while (System.nanoTime() < deadline
+          && (!totals.getOrDefault("inbound", Map.of()).equals(expected) || quietPolls < 2)) {
+        var records = consumer.poll(Duration.ofMillis(500));
+        quietPolls = records.isEmpty() ? quietPolls + 1 : 0;
+        for (ConsumerRecord<byte[], byte[]> r : records) {
           JsonNode n = STRICT.readTree(r.value());
           if (!n.get("scope").asText().equals("batch") || n.has("key")) {
             continue;
