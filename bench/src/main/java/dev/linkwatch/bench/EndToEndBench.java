@@ -333,7 +333,7 @@ public final class EndToEndBench {
   private ChildJvm.Spec command(
       String bootstrap, Path catalogFile, String contestant, String prefix, long expected, int gcSampleSeconds) {
     List<String> jvm = new ArrayList<>();
-    // Spark's bounded read holds the whole input in memory (5.7 GB live for a million tweets).
+    // Spark's bounded read holds the whole input in memory (figures in docs/benchmarks.md).
     String heap = contestant.equals("spark") ? config.sparkHeap() : config.childHeap();
     jvm.add("-Xmx" + heap);
     jvm.add("-Xms" + heap);
@@ -473,7 +473,7 @@ public final class EndToEndBench {
 
   /**
    * Round r starts with the r-th contestant: in quick runs the second Flink contestant of a round was
-   * up to 60 % faster than the first whichever it was, so a fixed order would favour one.
+   * faster than the first whichever it was (docs/benchmarks.md), so a fixed order would favour one.
    */
   static List<String> order(List<String> contestants, int round) {
     List<String> rotated = new ArrayList<>(contestants);

@@ -54,8 +54,8 @@ public final class Catalog implements Serializable {
   /**
    * Serialised as one compact block, encoded once per catalog. Runners serialise a DoFn many times
    * while they translate a pipeline (Beam's Flink runner once per override check and per ParDo), and
-   * Java's default form of 100 000 entries, one object graph of records and lists, costs about a
-   * second each time; the block costs a copy.
+   * Java's default form of a large catalog, one object graph of records and lists, is slow to write
+   * each time (docs/benchmarks.md); the block costs a copy.
    */
   private Object writeReplace() {
     byte[] bytes = compact;

@@ -30,8 +30,8 @@ import org.apache.kafka.common.Uuid;
  * cores the pipeline threads need. Kafka's producer is thread-safe and meant to be shared; records to
  * many topics travel in one request. On Flink a chain's writers are set up and run in its task
  * thread, so they share one producer. Why not one for the whole JVM: the producer appends (and
- * compresses) under a lock per output partition, and the two chains spent 9 % of their time waiting
- * for each other there (a wall-clock profile of {@code bench e2e}); a chain's flush also waited for
+ * compresses) under a lock per output partition, and the two chains waited for each other there (a
+ * wall-clock profile of {@code bench e2e}, see docs/benchmarks.md); a chain's flush also waited for
  * the other chain's records. Each handle's {@code close()} gives its share back, and the last one
  * closes the producer. Not for transactions (the exactly-once writer makes its own producers).
  *

@@ -36,8 +36,8 @@ public final class LinkwatchFlinkRunner extends PipelineRunner<PipelineResult> {
    * Beam's Flink operators hold a watermark back while a bundle is open and pass it on only once it
    * closes, so a watermark crosses each chained step no sooner than that step's bundle closes on time
    * (elements keep arriving, so bundles rarely close by count). With Beam's 1 s, the dozen steps between
-   * the Kafka read and the count report made batch reports 17 to 37 s late on a quiet machine
-   * (IdlePartitionFaultIT); with 100 ms, 7 to 9 s.
+   * the Kafka read and the count report made batch reports several times later than with 100 ms
+   * (IdlePartitionFaultIT; figures and the throughput price in docs/benchmarks.md).
    */
   static final long STREAMING_BUNDLE_MILLIS = 100;
 
@@ -63,9 +63,8 @@ public final class LinkwatchFlinkRunner extends PipelineRunner<PipelineResult> {
         && !isSet(options, "maxBundleTimeMills")) {
       flink.setMaxBundleTimeMills(STREAMING_BUNDLE_MILLIS);
     }
-    // Measured (bench e2e, 1 M tweets, three rounds, 2026-12-02): Beam's defaults copy every element
-    // through its coder between chained steps (a quarter of the source threads' CPU) and update
-    // the metric cells on every source read. linkwatch's elements are never mutated after output, and
+    // Profiled with bench e2e (figures in docs/benchmarks.md): Beam's defaults copy every element
+    // through its coder between chained steps and update the metric cells on every source read. linkwatch's elements are never mutated after output, and
     // its counts topic carries the accounting the metrics would, so both are off unless asked for.
     if (!isSet(options, "objectReuse")) {
       flink.setObjectReuse(true);

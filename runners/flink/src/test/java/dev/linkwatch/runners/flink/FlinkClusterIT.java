@@ -101,7 +101,7 @@ class FlinkClusterIT {
     assertThat(RoutedOutputs.differences(reference, fromCluster)).isEmpty();
   }
 
-  /** What the README tells a user to type: {@code flink run bundle.jar run --runner=FlinkRunner ...}. */
+  /** What docs/runners.md tells a user to type: {@code flink run bundle.jar run --runner=FlinkRunner ...}. */
   @Test
   void flinkRunOfTheBundleRoutesEveryRecordOnce(LocalKafka kafka) throws Exception {
     String in = "it.flinkrun." + UUID.randomUUID().toString().substring(0, 8);

@@ -6,7 +6,7 @@ import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.Test;
 
-/** The levers LinkwatchFlinkRunner sets (see the README's bench figures) and the user's say over them. */
+/** The levers LinkwatchFlinkRunner sets (see docs/benchmarks.md) and the user's say over them. */
 class FlinkDefaultsTest {
   @Test
   void objectReuseFasterCopyAndNoMetricsUnlessTheUserSaysOtherwise() {

@@ -7,12 +7,12 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.linkwatch.core.EventTimes;
+import dev.linkwatch.local.ChildJvm;
 import dev.linkwatch.local.LocalKafka;
 import dev.linkwatch.local.TweetGenerator;
 import dev.linkwatch.pipeline.kafka.DeliveryCheck;
 import dev.linkwatch.testing.KafkaClients;
 import dev.linkwatch.testing.KeptLogs;
-import dev.linkwatch.testing.LinkwatchProcess;
 import dev.linkwatch.testing.SharedKafka;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -86,15 +86,16 @@ class ReplayTimelineIT {
     Map<String, Long> inbound;
     Map<String, Long> droppedLate;
     try (Replay replay = Replay.start(bootstrap, in)) {
-      try (LinkwatchProcess first = LinkwatchProcess.start("flink", logs.resolve(in + ".run-0.log"), args(kafka, in, checkpoints, false))) {
+      try (ChildJvm first = ChildJvm.onRunner("flink").log(logs.resolve(in + ".run-0.log")).args("run").args(args(kafka, in, checkpoints, false)).start()) {
         awaitCheckpointAfter(first, checkpoints, Optional.empty());
         // Past the checkpoint, so the restore reads some records again and emits some panes again.
         Thread.sleep(3_000);
-      } // SIGKILL: no final checkpoint, no clean shutdown
+        first.kill(); // SIGKILL: no final checkpoint, no clean shutdown
+      }
       Path restoredFrom = LatestCheckpoint.in(checkpoints).orElseThrow();
       // Down for a while: the replay goes on without the pipeline.
       Thread.sleep(3_000);
-      try (LinkwatchProcess second = LinkwatchProcess.start("flink", logs.resolve(in + ".run-1.log"), args(kafka, in, checkpoints, true))) {
+      try (ChildJvm second = ChildJvm.onRunner("flink").log(logs.resolve(in + ".run-1.log")).args("run").args(args(kafka, in, checkpoints, true)).start()) {
         Path next = awaitCheckpointAfter(second, checkpoints, Optional.of(restoredFrom));
         // Flink numbers a restored job's checkpoints on from the one it restored; a fresh start from 1.
         assertThat(number(next)).as("run 1 restored from %s (its first checkpoint: %s)", restoredFrom, next)
@@ -170,7 +171,7 @@ class ReplayTimelineIT {
   }
 
   /** Waits for a complete checkpoint other than {@code previous}. */
-  private static Path awaitCheckpointAfter(LinkwatchProcess job, Path dir, Optional<Path> previous)
+  private static Path awaitCheckpointAfter(ChildJvm job, Path dir, Optional<Path> previous)
       throws InterruptedException {
     // A safety net only: on a loaded machine a child JVM takes minutes to reach its first checkpoint.
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
@@ -195,7 +196,7 @@ class ReplayTimelineIT {
    * pane) for the batch reports.
    */
   private static Map<String, Map<String, Long>> awaitCounts(
-      String bootstrap, String topic, Map<String, Long> expected, LinkwatchProcess job) throws IOException {
+      String bootstrap, String topic, Map<String, Long> expected, ChildJvm job) throws IOException {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + UUID.randomUUID());

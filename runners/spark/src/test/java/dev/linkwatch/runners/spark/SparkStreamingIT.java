@@ -113,8 +113,8 @@ class SparkStreamingIT {
           .isEqualTo(account.outputsPerTopic().get(routed.get(1)));
 
       // SIGTERM, as Ctrl-C: Spark's shutdown hooks stop the streaming context and the JVM ends. Not
-      // asserted: it ended in seconds in most runs, but once it hung after Spark had stopped (see the
-      // README), so it is reported here and killed if it has not ended within 90 s.
+      // asserted: it ended in seconds in most runs, but once it hung after Spark had stopped (see
+      // docs/runners.md), so it is reported here and killed if it has not ended within 90 s.
       Duration beforeStop = spark.elapsed();
       java.util.OptionalInt exit = spark.stopOrKill(Duration.ofSeconds(90));
       System.out.printf(
@@ -132,7 +132,7 @@ class SparkStreamingIT {
 
   /**
    * Runs only with {@code -Dlinkwatch.it.sparkRestart=true}: on Beam 2.70's Spark runner the restarted
-   * job ran microbatches but read nothing (README, Spark streaming), so it would fail every run.
+   * job ran microbatches but read nothing (docs/runners.md, Spark in streaming mode), so it would fail every run.
    *
    * <p>While the job is down, more tweets arrive, and the consumer group's committed offsets are deleted:
    * a restart that ignored Spark's checkpoint would start again from the earliest offset and write all

@@ -10,7 +10,7 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * The figures of one fault scenario: printed, and added as a row to {@code target/fault-report.md}
- * (started afresh by the first scenario of a test JVM), the table the README quotes.
+ * (started afresh by the first scenario of a test JVM), the table docs/guarantees.md quotes.
  */
 record FaultReport(
     String scenario,
