@@ -21,29 +21,56 @@ import org.apache.beam.sdk.values.TupleTagList;
  * streaming frames. By default each record's shape is recognised on its own, so one topic may mix
  * them; {@link #withFormat} forces one shape (see {@link RecordParser}).
  *
- * <p>Input: {@link SourceRecord}s (raw bytes). Output: a {@link PCollectionTuple} with
+ * <p>Input: {@link SourceRecord}s (raw bytes). Output: a {@link Result} with
  *
  * <ul>
- *   <li>{@link #tweetsTag()}: {@link TweetRecord}s, posts of any platform, reposts included (the
+ *   <li>{@link Result#posts()}: {@link TweetRecord}s, posts of any platform, reposts included (the
  *       rules judge them later);
- *   <li>{@link #noticesTag()}: {@link NoticeRecord}s, stream notices such as a tweet's {@code delete}
- *       or {@code limit}, Jetstream deletes, identity and account events and commits to collections
- *       other than posts and reposts, Mastodon {@code delete} and {@code filters_changed} frames;
- *   <li>{@link #failuresTag()}: {@link DeadLetter}s for everything else: bytes that are not JSON, not
+ *   <li>{@link Result#notices()}: stream notices, rendered for the unmatched channel ({@link
+ *       Enrichment#notice}): a tweet's {@code delete} or {@code limit}, Jetstream deletes, identity and
+ *       account events and commits to collections other than posts and reposts, Mastodon {@code
+ *       delete} and {@code filters_changed} frames;
+ *   <li>{@link Result#failures()}: {@link DeadLetter}s for everything else: bytes that are not JSON, not
  *       valid UTF-8, not an object, too deep, too large, with wrongly typed fields, or objects that are
- *       neither a tweet nor a known notice. The original bytes travel in the dead letter.
+ *       neither a tweet nor a known notice. The original bytes travel in the dead letter;
+ *   <li>{@link Result#events()}: one {@link CountEvent} per notice and per failure, for {@link
+ *       CountWindows} (posts are counted where they are routed, by {@link RouteByOutcome}).
  * </ul>
  *
  * <p>Parsing keeps element timestamps and windows as they are. Every input element leaves on exactly
- * one of the three outputs.
+ * one of posts, notices and failures.
  */
-public final class ParseTweet extends PTransform<PCollection<SourceRecord>, PCollectionTuple> {
+public final class ParseTweet extends PTransform<PCollection<SourceRecord>, ParseTweet.Result> {
 
   static final String STEP = "ParseTweet";
 
-  private final TupleTag<TweetRecord> tweetsTag = new TupleTag<>() {};
-  private final TupleTag<NoticeRecord> noticesTag = new TupleTag<>() {};
-  private final TupleTag<DeadLetter> failuresTag = new TupleTag<>() {};
+  private static final TupleTag<TweetRecord> POSTS = new TupleTag<>() {};
+  private static final TupleTag<OutputRecord> NOTICES = new TupleTag<>() {};
+  private static final TupleTag<DeadLetter> FAILURES = new TupleTag<>() {};
+  private static final TupleTag<CountEvent> EVENTS = new TupleTag<>() {};
+
+  /** What {@link ParseTweet} made of its input. */
+  public static final class Result extends TaggedResult {
+    private Result(PCollectionTuple tuple) {
+      super(tuple);
+    }
+
+    public PCollection<TweetRecord> posts() {
+      return tuple.get(POSTS);
+    }
+
+    public PCollection<OutputRecord> notices() {
+      return tuple.get(NOTICES);
+    }
+
+    public PCollection<DeadLetter> failures() {
+      return tuple.get(FAILURES);
+    }
+
+    public PCollection<CountEvent> events() {
+      return tuple.get(EVENTS);
+    }
+  }
   private final TweetParser.ParseLimits limits;
   private final RecordFormat format;
 
@@ -73,29 +100,18 @@ public final class ParseTweet extends PTransform<PCollection<SourceRecord>, PCol
     return new ParseTweet(newLimits, format);
   }
 
-  public TupleTag<TweetRecord> tweetsTag() {
-    return tweetsTag;
-  }
-
-  public TupleTag<NoticeRecord> noticesTag() {
-    return noticesTag;
-  }
-
-  public TupleTag<DeadLetter> failuresTag() {
-    return failuresTag;
-  }
-
   @Override
-  public PCollectionTuple expand(PCollection<SourceRecord> input) {
+  public Result expand(PCollection<SourceRecord> input) {
     PCollectionTuple out =
         input.apply(
             "ParseJson",
-            ParDo.of(new ParseFn(limits, format, tweetsTag, noticesTag, failuresTag))
-                .withOutputTags(tweetsTag, TupleTagList.of(noticesTag).and(failuresTag)));
-    out.get(tweetsTag).setCoder(TweetRecord.coder());
-    out.get(noticesTag).setCoder(NoticeRecord.coder());
-    out.get(failuresTag).setCoder(DeadLetter.coder());
-    return out;
+            ParDo.of(new ParseFn(limits, format))
+                .withOutputTags(POSTS, TupleTagList.of(NOTICES).and(FAILURES).and(EVENTS)));
+    out.get(POSTS).setCoder(TweetRecord.coder());
+    out.get(NOTICES).setCoder(OutputRecord.coder());
+    out.get(FAILURES).setCoder(DeadLetter.coder());
+    out.get(EVENTS).setCoder(CountEvent.coder());
+    return new Result(out);
   }
 
   static final class ParseFn extends DoFn<SourceRecord, TweetRecord> {
@@ -104,22 +120,11 @@ public final class ParseTweet extends PTransform<PCollection<SourceRecord>, PCol
     private final Counter malformed = Metrics.counter(ParseTweet.class, "malformed");
     private final TweetParser.ParseLimits limits;
     private final RecordFormat format;
-    private final TupleTag<TweetRecord> tweetsTag;
-    private final TupleTag<NoticeRecord> noticesTag;
-    private final TupleTag<DeadLetter> failuresTag;
     private transient RecordParser parser;
 
-    ParseFn(
-        TweetParser.ParseLimits limits,
-        RecordFormat format,
-        TupleTag<TweetRecord> tweetsTag,
-        TupleTag<NoticeRecord> noticesTag,
-        TupleTag<DeadLetter> failuresTag) {
+    ParseFn(TweetParser.ParseLimits limits, RecordFormat format) {
       this.limits = limits;
       this.format = format;
-      this.tweetsTag = tweetsTag;
-      this.noticesTag = noticesTag;
-      this.failuresTag = failuresTag;
     }
 
     @Setup
@@ -133,21 +138,27 @@ public final class ParseTweet extends PTransform<PCollection<SourceRecord>, PCol
         var parsed = parser.parse(record.value() == null ? new byte[0] : record.value());
         if (parsed instanceof Tweet tweet) {
           tweets.inc();
-          out.get(tweetsTag).output(new TweetRecord(record, tweet));
+          out.get(POSTS).output(new TweetRecord(record, tweet));
         } else if (parsed instanceof StreamNotice notice) {
           notices.inc();
-          out.get(noticesTag).output(new NoticeRecord(record, notice.kind(), notice.platform()));
+          NoticeRecord n = new NoticeRecord(record, notice.kind(), notice.platform());
+          out.get(NOTICES).output(OutputRecord.from(record, Enrichment.notice(n)));
+          out.get(EVENTS).output(CountEvent.of(CountEvent.Outcome.NOTICE).on(n.platform()).lateIf(record.tooLate()));
         }
       } catch (MalformedTweetException e) {
-        malformed.inc();
-        out.get(failuresTag).output(DeadLetter.of(record, STEP, e.getMessage()));
+        fail(out, DeadLetter.of(record, STEP, e.getMessage()));
       } catch (RuntimeException e) {
         // A parser bug on one odd record must not become a poison pill that stops the stream: the
         // record leaves as a dead letter with its stack trace, visible and replayable. Errors
         // (OutOfMemoryError and the like) still fail the bundle.
-        malformed.inc();
-        out.get(failuresTag).output(DeadLetter.of(record, STEP, e));
+        fail(out, DeadLetter.of(record, STEP, e));
       }
+    }
+
+    private void fail(MultiOutputReceiver out, DeadLetter letter) {
+      malformed.inc();
+      out.get(FAILURES).output(letter);
+      out.get(EVENTS).output(CountEvent.of(CountEvent.Outcome.ERRORED).lateIf(letter.source().tooLate()));
     }
   }
 }

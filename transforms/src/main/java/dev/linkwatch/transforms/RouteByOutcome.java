@@ -13,32 +13,55 @@ import org.apache.beam.sdk.values.TupleTagList;
 /**
  * Splits judged tweets by outcome and renders each as the record its topic expects.
  *
- * <p>Input: {@link JudgedTweet}s whose verdict is final. Output: a {@link PCollectionTuple} with
+ * <p>Input: {@link JudgedTweet}s whose verdict is final. Output: a {@link Result} with
  *
  * <ul>
- *   <li>{@link #matchedTag()}: the original tweet JSON with an {@code enriched} member ({@link
+ *   <li>{@link Result#matched()}: the original tweet JSON with an {@code enriched} member ({@link
  *       Enrichment#matched});
- *   <li>{@link #unmatchedTag()}: code, reason and the original tweet ({@link Enrichment#unmatched});
- *   <li>{@link #errorsTag()}: {@link DeadLetter}s for records that cannot be written, such as a matched
+ *   <li>{@link Result#unmatched()}: code, reason and the original tweet ({@link Enrichment#unmatched});
+ *   <li>{@link Result#errors()}: {@link DeadLetter}s for records that cannot be written, such as a matched
  *       record whose enrichment pushed it past {@link #withMaxRecordBytes(int)}: Kafka's producer would
  *       otherwise refuse it and the default writer retry it forever. A tweet still {@code PENDING}
  *       (a pipeline wired without MatchTerms) is an error too, never a silent drop;
- *   <li>{@link #eventsTag()}: one {@link CountEvent} per input, saying where it went (with the artists
+ *   <li>{@link Result#events()}: one {@link CountEvent} per input, saying where it went (with the artists
  *       and distinct primary domains of a matched tweet), for {@link CountWindows}.
  * </ul>
  *
  * <p>One ParDo, no side effects: writing happens downstream. Windows and timestamps are kept.
  */
-public final class RouteByOutcome extends PTransform<PCollection<JudgedTweet>, PCollectionTuple> {
+public final class RouteByOutcome extends PTransform<PCollection<JudgedTweet>, RouteByOutcome.Result> {
 
   static final String STEP = "RouteByOutcome";
   /** Kafka's default {@code max.request.size}, less room for the key, headers and batch overhead. */
   public static final int DEFAULT_MAX_RECORD_BYTES = 1_000_000;
 
-  private final TupleTag<OutputRecord> matchedTag = new TupleTag<>() {};
-  private final TupleTag<OutputRecord> unmatchedTag = new TupleTag<>() {};
-  private final TupleTag<DeadLetter> errorsTag = new TupleTag<>() {};
-  private final TupleTag<CountEvent> eventsTag = new TupleTag<>() {};
+  private static final TupleTag<OutputRecord> MATCHED = new TupleTag<>() {};
+  private static final TupleTag<OutputRecord> UNMATCHED = new TupleTag<>() {};
+  private static final TupleTag<DeadLetter> ERRORS = new TupleTag<>() {};
+  private static final TupleTag<CountEvent> EVENTS = new TupleTag<>() {};
+
+  /** The routed records, one output per outcome. */
+  public static final class Result extends TaggedResult {
+    private Result(PCollectionTuple tuple) {
+      super(tuple);
+    }
+
+    public PCollection<OutputRecord> matched() {
+      return tuple.get(MATCHED);
+    }
+
+    public PCollection<OutputRecord> unmatched() {
+      return tuple.get(UNMATCHED);
+    }
+
+    public PCollection<DeadLetter> errors() {
+      return tuple.get(ERRORS);
+    }
+
+    public PCollection<CountEvent> events() {
+      return tuple.get(EVENTS);
+    }
+  }
   private final int maxRecordBytes;
 
   private RouteByOutcome(int maxRecordBytes) {
@@ -58,35 +81,18 @@ public final class RouteByOutcome extends PTransform<PCollection<JudgedTweet>, P
     return new RouteByOutcome(bytes);
   }
 
-  public TupleTag<OutputRecord> matchedTag() {
-    return matchedTag;
-  }
-
-  public TupleTag<OutputRecord> unmatchedTag() {
-    return unmatchedTag;
-  }
-
-  public TupleTag<DeadLetter> errorsTag() {
-    return errorsTag;
-  }
-
-  public TupleTag<CountEvent> eventsTag() {
-    return eventsTag;
-  }
-
   @Override
-  public PCollectionTuple expand(PCollection<JudgedTweet> input) {
+  public Result expand(PCollection<JudgedTweet> input) {
     PCollectionTuple out =
         input.apply(
             "RouteAndRender",
-            ParDo.of(new RouteFn(maxRecordBytes, matchedTag, unmatchedTag, errorsTag, eventsTag))
-                .withOutputTags(
-                    matchedTag, TupleTagList.of(unmatchedTag).and(errorsTag).and(eventsTag)));
-    out.get(matchedTag).setCoder(OutputRecord.coder());
-    out.get(unmatchedTag).setCoder(OutputRecord.coder());
-    out.get(errorsTag).setCoder(DeadLetter.coder());
-    out.get(eventsTag).setCoder(CountEvent.coder());
-    return out;
+            ParDo.of(new RouteFn(maxRecordBytes))
+                .withOutputTags(MATCHED, TupleTagList.of(UNMATCHED).and(ERRORS).and(EVENTS)));
+    out.get(MATCHED).setCoder(OutputRecord.coder());
+    out.get(UNMATCHED).setCoder(OutputRecord.coder());
+    out.get(ERRORS).setCoder(DeadLetter.coder());
+    out.get(EVENTS).setCoder(CountEvent.coder());
+    return new Result(out);
   }
 
   static final class RouteFn extends DoFn<JudgedTweet, OutputRecord> {
@@ -94,28 +100,15 @@ public final class RouteByOutcome extends PTransform<PCollection<JudgedTweet>, P
     private final Counter unmatched = Metrics.counter(RouteByOutcome.class, "unmatched");
     private final Counter errors = Metrics.counter(RouteByOutcome.class, "errors");
     private final int maxRecordBytes;
-    private final TupleTag<OutputRecord> matchedTag;
-    private final TupleTag<OutputRecord> unmatchedTag;
-    private final TupleTag<DeadLetter> errorsTag;
-    private final TupleTag<CountEvent> eventsTag;
 
-    RouteFn(
-        int maxRecordBytes,
-        TupleTag<OutputRecord> matchedTag,
-        TupleTag<OutputRecord> unmatchedTag,
-        TupleTag<DeadLetter> errorsTag,
-        TupleTag<CountEvent> eventsTag) {
+    RouteFn(int maxRecordBytes) {
       this.maxRecordBytes = maxRecordBytes;
-      this.matchedTag = matchedTag;
-      this.unmatchedTag = unmatchedTag;
-      this.errorsTag = errorsTag;
-      this.eventsTag = eventsTag;
     }
 
     private void error(MultiOutputReceiver out, DeadLetter letter, String platform) {
       errors.inc();
-      out.get(errorsTag).output(letter);
-      out.get(eventsTag)
+      out.get(ERRORS).output(letter);
+      out.get(EVENTS)
           .output(CountEvent.of(CountEvent.Outcome.ERRORED).on(platform).lateIf(letter.source().tooLate()));
     }
 
@@ -131,8 +124,8 @@ public final class RouteByOutcome extends PTransform<PCollection<JudgedTweet>, P
             return;
           }
           matched.inc();
-          out.get(matchedTag).output(OutputRecord.from(source, value));
-          out.get(eventsTag).output(matchedEvent(tweet).lateIf(source.tooLate()));
+          out.get(MATCHED).output(OutputRecord.from(source, value));
+          out.get(EVENTS).output(matchedEvent(tweet).lateIf(source.tooLate()));
         }
         case UNMATCHED -> {
           byte[] value = Enrichment.unmatched(tweet);
@@ -141,8 +134,8 @@ public final class RouteByOutcome extends PTransform<PCollection<JudgedTweet>, P
             return;
           }
           unmatched.inc();
-          out.get(unmatchedTag).output(OutputRecord.from(source, value));
-          out.get(eventsTag)
+          out.get(UNMATCHED).output(OutputRecord.from(source, value));
+          out.get(EVENTS)
               .output(
                   CountEvent.of(CountEvent.Outcome.UNMATCHED)
                       .on(platform)

@@ -26,7 +26,6 @@ import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
-import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.beam.sdk.values.WindowedValues;
@@ -96,10 +95,10 @@ public class ClassifyUrlsShortenerTest {
             .withAllowLoopback(true)
             .withTotalTimeout(Duration.ofSeconds(5));
     ParseTweet parse = ParseTweet.create();
-    PCollectionTuple parsed = p.apply(Create.of(input).withCoder(SourceRecord.coder())).apply(parse);
+    ParseTweet.Result parsed = p.apply(Create.of(input).withCoder(SourceRecord.coder())).apply(parse);
     PAssert.that(
             parsed
-                .get(parse.tweetsTag())
+                .posts()
                 .apply(ClassifyUrls.create().withUnshortening(settings))
                 .apply(
                     MapElements.into(TypeDescriptors.strings())
@@ -130,12 +129,12 @@ public class ClassifyUrlsShortenerTest {
             .withAllowLoopback(true)
             .withTotalTimeout(Duration.ofSeconds(5));
     ParseTweet parse = ParseTweet.create();
-    PCollectionTuple parsed =
+    ParseTweet.Result parsed =
         p.apply(
                 Create.of(tweet(0, base + "/to-pirates"), tweet(1, base + "/gone"))
                     .withCoder(SourceRecord.coder()))
             .apply(parse);
-    PCollectionTuple parsedOff =
+    ParseTweet.Result parsedOff =
         p.apply("Off", Create.of(tweet(2, "https://bit.ly/2jB0x0")).withCoder(SourceRecord.coder()))
             .apply("ParseOff", parse);
     SerializableFunction<JudgedTweet, String> counted =
@@ -146,13 +145,13 @@ public class ClassifyUrlsShortenerTest {
         };
     PAssert.that(
             parsed
-                .get(parse.tweetsTag())
+                .posts()
                 .apply(ClassifyUrls.create().withUnshortening(settings))
                 .apply(MapElements.into(TypeDescriptors.strings()).via(counted)))
         .containsInAnyOrder("0:[mp3-leaks.co.uk]:0:resolved", "1:[]:1:failed");
     PAssert.that(
             parsedOff
-                .get(parse.tweetsTag())
+                .posts()
                 .apply("ClassifyOff", ClassifyUrls.create().withUnshortening(settings.withEnabled(false)))
                 .apply("CountOff", MapElements.into(TypeDescriptors.strings()).via(counted)))
         .containsInAnyOrder("2:[]:1:disabled");

@@ -59,7 +59,7 @@ final class Fixtures {
     ParseTweet parse = ParseTweet.create();
     return p.apply(org.apache.beam.sdk.transforms.Create.of(input).withCoder(SourceRecord.coder()))
         .apply(parse)
-        .get(parse.tweetsTag());
+        .posts();
   }
 
   static List<String> names() {

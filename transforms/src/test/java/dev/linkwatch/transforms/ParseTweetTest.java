@@ -11,7 +11,6 @@ import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.MapElements;
-import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.Rule;
 import org.junit.Test;
@@ -39,24 +38,24 @@ public class ParseTweetTest {
     java.util.HashMap<Long, byte[]> originals = new java.util.HashMap<>();
     input.forEach(r -> originals.put(r.offset(), r.value()));
     ParseTweet parse = ParseTweet.create();
-    PCollectionTuple out =
+    ParseTweet.Result out =
         p.apply(Create.of(input).withCoder(SourceRecord.coder())).apply(parse);
 
     PAssert.that(
-            out.get(parse.tweetsTag())
+            out.posts()
                 .apply(
                     "TweetOffsets",
                     MapElements.into(TypeDescriptors.strings())
                         .via(t -> t.source().offset() + ":" + t.tweet().retweet())))
         .containsInAnyOrder("0:false", "1:true");
     PAssert.that(
-            out.get(parse.noticesTag())
+            out.notices()
                 .apply(
                     "NoticeKinds",
                     MapElements.into(TypeDescriptors.strings())
-                        .via(n -> n.source().offset() + ":" + n.kind())))
+                        .via(n -> n.sourceOffset() + ":" + RouteByOutcomeTest.json(n.value()).get("notice").asText())))
         .containsInAnyOrder("2:delete", "3:limit");
-    PAssert.that(out.get(parse.failuresTag()))
+    PAssert.that(out.failures())
         .satisfies(
             failures -> {
               List<Long> offsets = new ArrayList<>();

@@ -23,7 +23,6 @@ import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
-import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.Rule;
 import org.junit.Test;
@@ -126,24 +125,24 @@ public class RealSourcesRoutingTest {
 
   private PCollection<String> outcomes(List<SourceRecord> input, Catalog catalog) {
     ParseTweet parse = ParseTweet.create();
-    PCollectionTuple parsed = p.apply(Create.of(input).withCoder(SourceRecord.coder())).apply(parse);
+    ParseTweet.Result parsed = p.apply(Create.of(input).withCoder(SourceRecord.coder())).apply(parse);
     RouteByOutcome route = RouteByOutcome.create();
-    PCollectionTuple routed =
+    RouteByOutcome.Result routed =
         parsed
-            .get(parse.tweetsTag())
+            .posts()
             .apply(ClassifyUrls.create())
             .apply(MatchTerms.of(catalog))
             .apply(route);
     return PCollectionList.of(
             routed
-                .get(route.matchedTag())
+                .matched()
                 .apply(
                     "M",
                     MapElements.into(TypeDescriptors.strings())
                         .via(r -> r.sourceTopic() + "/" + r.sourceOffset() + "=matched " + enriched(r.value()))))
         .and(
             routed
-                .get(route.unmatchedTag())
+                .unmatched()
                 .apply(
                     "U",
                     MapElements.into(TypeDescriptors.strings())
@@ -154,21 +153,21 @@ public class RealSourcesRoutingTest {
                                     + RouteByOutcomeTest.json(r.value()).get("code").asInt())))
         .and(
             parsed
-                .get(parse.noticesTag())
+                .notices()
                 .apply(
                     "N",
                     MapElements.into(TypeDescriptors.strings())
-                        .via(n -> n.source().topic() + "/" + n.source().offset() + "=notice")))
+                        .via(n -> n.sourceTopic() + "/" + n.sourceOffset() + "=notice")))
         .and(
             parsed
-                .get(parse.failuresTag())
+                .failures()
                 .apply(
                     "E",
                     MapElements.into(TypeDescriptors.strings())
                         .via(d -> d.source().topic() + "/" + d.source().offset() + "=error")))
         .and(
             routed
-                .get(route.errorsTag())
+                .errors()
                 .apply(
                     "E2",
                     MapElements.into(TypeDescriptors.strings())

@@ -18,7 +18,6 @@ import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
-import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.Rule;
 import org.junit.Test;
@@ -74,33 +73,33 @@ public class RealTweetsRoutingTest {
     int total = input.size();
 
     ParseTweet parse = ParseTweet.create();
-    PCollectionTuple parsed = p.apply(Create.of(input).withCoder(SourceRecord.coder())).apply(parse);
+    ParseTweet.Result parsed = p.apply(Create.of(input).withCoder(SourceRecord.coder())).apply(parse);
     RouteByOutcome route = RouteByOutcome.create();
-    PCollectionTuple routed =
+    RouteByOutcome.Result routed =
         parsed
-            .get(parse.tweetsTag())
+            .posts()
             .apply(ClassifyUrls.create())
             .apply(MatchTerms.of(Catalog.original()))
             .apply(route);
 
     PCollection<String> outcomes =
         PCollectionList.of(
-                routed.get(route.matchedTag())
+                routed.matched()
                     .apply("M", MapElements.into(TypeDescriptors.strings()).via(r -> "matched")))
             .and(
-                routed.get(route.unmatchedTag())
+                routed.unmatched()
                     .apply(
                         "U",
                         MapElements.into(TypeDescriptors.strings())
                             .via(r -> "unmatched " + RouteByOutcomeTest.json(r.value()).get("code").asInt())))
             .and(
-                parsed.get(parse.noticesTag())
+                parsed.notices()
                     .apply("N", MapElements.into(TypeDescriptors.strings()).via(n -> "notice")))
             .and(
-                parsed.get(parse.failuresTag())
+                parsed.failures()
                     .apply("E", MapElements.into(TypeDescriptors.strings()).via(d -> "error")))
             .and(
-                routed.get(route.errorsTag())
+                routed.errors()
                     .apply("E2", MapElements.into(TypeDescriptors.strings()).via(d -> "error")))
             .apply(Flatten.pCollections());
 

@@ -15,7 +15,6 @@ import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.MapElements;
-import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.Rule;
 import org.junit.Test;
@@ -37,11 +36,11 @@ public class RouteByOutcomeTest {
     }
   }
 
-  private PCollectionTuple route(RouteByOutcome route, List<SourceRecord> input) {
+  private RouteByOutcome.Result route(RouteByOutcome route, List<SourceRecord> input) {
     ParseTweet parse = ParseTweet.create();
     return p.apply(Create.of(input).withCoder(SourceRecord.coder()))
         .apply(parse)
-        .get(parse.tweetsTag())
+        .posts()
         .apply(ClassifyUrls.create())
         .apply(MatchTerms.of(Catalog.original()))
         .apply(route);
@@ -54,9 +53,9 @@ public class RouteByOutcomeTest {
     input.add(Fixtures.record("whitelisted", 1));
     input.add(Fixtures.record("touch_word", 2));
     RouteByOutcome route = RouteByOutcome.create();
-    PCollectionTuple out = route(route, input);
+    RouteByOutcome.Result out = route(route, input);
 
-    PAssert.that(out.get(route.matchedTag()))
+    PAssert.that(out.matched())
         .satisfies(
             records -> {
               List<OutputRecord> list = new ArrayList<>();
@@ -81,7 +80,7 @@ public class RouteByOutcomeTest {
               return null;
             });
     PAssert.that(
-            out.get(route.unmatchedTag())
+            out.unmatched()
                 .apply(
                     MapElements.into(TypeDescriptors.strings())
                         .via(
@@ -91,7 +90,7 @@ public class RouteByOutcomeTest {
                               return n.get("source").get("offset").asInt() + ":" + n.get("code").asInt() + ":" + n.get("reason").asText();
                             })))
         .containsInAnyOrder("1:-8:all URLs whitelisted", "2:1:too few catalog matches: 1 of 2 needed");
-    PAssert.that(out.get(route.errorsTag())).empty();
+    PAssert.that(out.errors()).empty();
     p.run();
   }
 
@@ -102,19 +101,19 @@ public class RouteByOutcomeTest {
     String padded = pirate.substring(0, pirate.length() - 1) + ",\"padding\":\"" + "x".repeat(3000) + "\"}";
     List<SourceRecord> input = List.of(Fixtures.raw(0, padded), Fixtures.record("variants", 1));
     RouteByOutcome route = RouteByOutcome.create().withMaxRecordBytes(2048);
-    PCollectionTuple out = route(route, input);
+    RouteByOutcome.Result out = route(route, input);
     PAssert.that(
-            out.get(route.matchedTag())
+            out.matched()
                 .apply("MatchedOffsets", MapElements.into(TypeDescriptors.longs()).via(OutputRecord::sourceOffset)))
         .containsInAnyOrder(1L);
     PAssert.that(
-            out.get(route.errorsTag())
+            out.errors()
                 .apply(
                     "ErrorReasons",
                     MapElements.into(TypeDescriptors.strings())
                         .via(d -> d.source().offset() + ":" + d.step() + ":" + d.reason().replaceAll("[0-9]+ bytes exceeds", "N bytes exceeds"))))
         .containsInAnyOrder("0:RouteByOutcome:enriched record of N bytes exceeds the limit of 2048 bytes");
-    PAssert.that(out.get(route.unmatchedTag())).empty();
+    PAssert.that(out.unmatched()).empty();
     p.run();
   }
 }

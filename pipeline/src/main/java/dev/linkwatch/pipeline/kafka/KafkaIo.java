@@ -181,10 +181,9 @@ public final class KafkaIo {
             Channel.ERRORS, options.getErrorsTopic(),
             Channel.COUNTS, options.getCountsTopic());
     boolean eos = options.getExactlyOnce();
-    if (eos && !options.getRunner().getSimpleName().contains("Flink")) {
-      // The exactly-once writer relies on Flink's order within a partition and its checkpoints.
-      throw new ConfigException(
-          "exactlyOnce: needs the Flink runner with --checkpointDir, not " + options.getRunner().getSimpleName());
+    if (eos) {
+      // At start, before anything is built: the writer needs per-partition order.
+      WriteExactlyOnce.requireOrderedRunner(options.getRunner());
     }
     Map<String, Object> client = new HashMap<>(settings.kafkaProperties());
     client.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

@@ -26,11 +26,10 @@ import org.slf4j.LoggerFactory;
  * <p>Every record names the input record it stems from. Per input partition, each bundle's records
  * go out in one transaction that also commits, under the branch's group, the input offset they
  * reach ({@link PartitionTransactions}); a record whose input offset is already below that marker
- * was written before the restart and is dropped. This needs two things, both true of linkwatch on
- * Flink: the records of one input partition reach the writer in offset order (one reader per
- * partition and a fused chain of per-record steps to the writer; ClassifyUrls keeps the order when
- * it waits for lookups), and each input record goes to one branch (routing depends only on the
- * record). Flink ends each step's open bundle while it takes the step's part of a checkpoint, so a
+ * was written before the restart and is dropped. This needs two things: the records of one input
+ * partition reach the writer in offset order, which the runner must declare ({@link
+ * KeepsPartitionOrder}, checked by {@link #requireOrderedRunner} when the sinks are built), and each
+ * input record goes to one branch (routing depends only on the record). Flink ends each step's open bundle while it takes the step's part of a checkpoint, so a
  * completed checkpoint's read position is never past what the writers have committed.
  *
  * <p>Why not KafkaIO's exactly-once sink: it gives each record a random shard and a sequence number
@@ -66,8 +65,21 @@ public final class WriteExactlyOnce extends PTransform<PCollection<OutputRecord>
     return new WriteExactlyOnce(topic, group, Map.copyOf(producer), Map.copyOf(clientConfig));
   }
 
+  /**
+   * Fails, naming the option, unless {@code runner} keeps each input partition's order to the writer
+   * ({@link KeepsPartitionOrder}).
+   */
+  public static void requireOrderedRunner(Class<?> runner) {
+    if (!KeepsPartitionOrder.class.isAssignableFrom(runner)) {
+      throw new ConfigException(
+          "exactlyOnce: needs the Flink runner (--runner=flink, which keeps each input partition's order"
+              + " to the writer) with --checkpointDir, not " + runner.getSimpleName());
+    }
+  }
+
   @Override
   public PDone expand(PCollection<OutputRecord> input) {
+    requireOrderedRunner(input.getPipeline().getOptions().getRunner());
     if (!producerConfig.containsKey(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
       throw new ConfigException("bootstrapServers: needed by the exactly-once writer");
     }

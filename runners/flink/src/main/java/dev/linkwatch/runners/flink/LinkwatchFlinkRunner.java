@@ -1,6 +1,7 @@
 package dev.linkwatch.runners.flink;
 
 import dev.linkwatch.pipeline.ConfigException;
+import dev.linkwatch.pipeline.kafka.KeepsPartitionOrder;
 import dev.linkwatch.pipeline.KafkaWriteOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,7 +31,7 @@ import org.apache.flink.runtime.jobgraph.SavepointConfigOptions;
  * ({@code execution.savepoint.path}), so a restore writes a copy of that configuration with it added
  * and points {@code --flinkConfDir} at the copy.
  */
-public final class LinkwatchFlinkRunner extends PipelineRunner<PipelineResult> {
+public final class LinkwatchFlinkRunner extends PipelineRunner<PipelineResult> implements KeepsPartitionOrder {
   static final long DEFAULT_INTERVAL_MILLIS = 10_000;
   /**
    * Beam's Flink operators hold a watermark back while a bundle is open and pass it on only once it
