@@ -98,6 +98,9 @@ public final class Enrichment {
       g.flush();
       out.write(source.value(), 0, source.value().length);
       g.writeRaw('}');
+      // The closing brace is written by hand after the raw value; closing the generator must not add
+      // a second one (records were "...}}": invalid JSON for a strict reader).
+      g.disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
