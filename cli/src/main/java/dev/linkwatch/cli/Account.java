@@ -39,6 +39,14 @@ public final class Account {
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
+  public void setIn(long n) {
+    in.set(n);
+  }
+
+  public void clearOutputs() {
+    outputs.clear();
+  }
+
   public void addIn(long n) {
     in.addAndGet(n);
   }

@@ -29,9 +29,11 @@ final class OptionsHelp {
   static final int WIDTH = 80;
 
   static void print(PrintStream out) {
-    out.println("Pipeline options for 'linkwatch run', written --name=value or --name value, camelCase");
-    out.println("(--bootstrapServers) or kebab-case (--bootstrap-servers); in a --config YAML file, the");
-    out.println("same names as keys. A flag wins over the same key in the file.");
+    String intro =
+        "Pipeline options for 'linkwatch run' (and 'demo'), written --name=value or --name value,"
+            + " camelCase (--bootstrapServers) or kebab-case (--bootstrap-servers); in a --config YAML"
+            + " file, the same names are the keys. A flag wins over the same key in the file.";
+    wrap(intro, WIDTH).forEach(out::println);
     Map<String, Class<?>> groups = new java.util.LinkedHashMap<>();
     groups.put("Files", FileIoOptions.class);
     groups.put("Kafka input", KafkaReadOptions.class);

@@ -53,7 +53,7 @@ final class ToolCommands {
 
   @Command(
       name = "broker",
-      header = "Start, stop or check a local Kafka broker (data in .linkwatch/broker).",
+      header = "Start, stop or check a local Kafka broker for the other commands.",
       description = "The local Kafka broker on its own (data in .linkwatch/broker), for other tools.",
       mixinStandardHelpOptions = true,
       subcommands = {Broker.Start.class, Broker.Stop.class, Broker.Status.class})
