@@ -21,10 +21,11 @@ import picocli.CommandLine.Option;
  * --verbose}, wherever it is written, adds the stack trace. Exit codes: 0 success, 1 runtime failure
  * (one line plus where the log is), 2 bad usage, configuration or input.
  *
- * <p>From {@link #main}, the engines' logs of {@code run}, {@code demo} and {@code bench} go to a file,
- * {@code .linkwatch/logs/<command>-<time>.log} (or under {@code -Dlinkwatch.logDir} or {@code
- * LINKWATCH_LOG_DIR}), so the console holds linkwatch's own lines; {@link #execute} alone (tests,
- * embedding) leaves logging as it is.
+ * <p>When a log folder is given ({@code LINKWATCH_LOG_DIR}, which the launcher sets to {@code
+ * .linkwatch/logs}, or {@code -Dlinkwatch.logDir}), the engines' logs of {@code run}, {@code demo} and
+ * {@code bench} go to {@code <folder>/<command>-<time>.log}, so the console holds linkwatch's own lines.
+ * Without one (child JVMs that tests and benchmarks start on a runner's classpath) and from {@link
+ * #execute} alone, logging stays as it was configured.
  */
 @Command(
     name = "linkwatch",
@@ -72,7 +73,10 @@ public final class Main implements Callable<Integer> {
         || List.of(args).contains("--help") || List.of(args).contains("-h") || List.of(args).contains("--help-options")) {
       return null;
     }
-    String dir = System.getProperty("linkwatch.logDir", System.getenv().getOrDefault("LINKWATCH_LOG_DIR", ".linkwatch/logs"));
+    String dir = System.getProperty("linkwatch.logDir", System.getenv("LINKWATCH_LOG_DIR"));
+    if (dir == null || dir.isBlank()) {
+      return null;
+    }
     String time = java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     Path file = Path.of(dir, command + "-" + time + ".log");
     try {
