@@ -53,6 +53,7 @@ final class ToolCommands {
 
   @Command(
       name = "broker",
+      header = "Start, stop or check a local Kafka broker for the other commands.",
       description = "The local Kafka broker on its own (data in .linkwatch/broker), for other tools.",
       mixinStandardHelpOptions = true,
       subcommands = {Broker.Start.class, Broker.Stop.class, Broker.Status.class})
@@ -117,6 +118,7 @@ final class ToolCommands {
 
   @Command(
       name = "topics",
+      header = "Read topics without Kafka's console tools.",
       description = "Read topics without Kafka's console tools.",
       mixinStandardHelpOptions = true,
       subcommands = {Topics.Tail.class})
@@ -129,6 +131,7 @@ final class ToolCommands {
 
     @Command(
         name = "tail",
+        header = "Print a topic's records, one JSON value per line.",
         description = {
           "Print a topic's records, one JSON value per line (non-JSON values as text).",
           "--fields picks fields by path, like jq: --fields=text,enriched.media_details.artist"
@@ -215,10 +218,11 @@ final class ToolCommands {
 
   @Command(
       name = "generate",
+      header = "Write realistic synthetic tweets to a file, standard output or a topic.",
       description = {
-        "Write realistic synthetic tweets (Twitter v1.1 JSON): originals naming catalog entries with",
-        "pirate-looking links, retweets, tweets without links, whitelisted links, common-word titles,",
-        "stream notices and a share of broken records. Seeded: the same seed gives the same bytes."
+        "Write realistic synthetic tweets (Twitter v1.1 JSON): originals naming catalog entries with"
+            + " pirate-looking links, retweets, tweets without links, whitelisted links, common-word titles,"
+            + " stream notices and a share of broken records. Seeded: the same seed gives the same bytes."
       },
       mixinStandardHelpOptions = true)
   static final class Generate implements Callable<Integer> {
@@ -318,6 +322,7 @@ final class ToolCommands {
 
   @Command(
       name = "bench",
+      header = "Measure linkwatch against its baselines (sections counts, matcher, parse, e2e, memory).",
       description = {
         "Measures linkwatch against its baselines in one run and reports ratios. Sections:",
         "  counts   CountWindows with 30 s batches alone vs with the 6 h / 30 s sliding window",

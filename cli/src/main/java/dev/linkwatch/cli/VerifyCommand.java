@@ -16,10 +16,11 @@ import picocli.CommandLine.Option;
 /** {@code linkwatch verify}: did every input record come out, and how often? */
 @Command(
     name = "verify",
+    header = "Check that every input record came out (and, with --exactly-once, once).",
     description = {
-      "Reads the input topic and the matched, unmatched and error topics back and counts, per input",
-      "offset, the output records that name it (headers linkwatch.source.*). Exit 0 when none is lost",
-      "(with --exactly-once: and none duplicated), 1 otherwise."
+      "Reads the input topic and the matched, unmatched and error topics back and counts, per input"
+          + " offset, the output records that name it (headers linkwatch.source.*). Exit 0 when none is lost"
+          + " (with --exactly-once: and none duplicated), 1 otherwise."
     },
     mixinStandardHelpOptions = true)
 final class VerifyCommand implements Callable<Integer> {

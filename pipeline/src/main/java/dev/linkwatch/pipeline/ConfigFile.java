@@ -17,8 +17,12 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
  * Turns the YAML config file and the command line into one set of Beam options: the file's keys are
- * the options' names, and a value on the command line wins over the same key in the file. Unknown keys
- * fail at start, naming the key and the closest known one.
+ * the options' names, and a value on the command line wins over the same key in the file.
+ *
+ * <p>Flags are written {@code --name=value} or {@code --name value} (a boolean flag alone means true and
+ * takes a following {@code true} or {@code false}), in camelCase ({@code --bootstrapServers}) or
+ * kebab-case ({@code --bootstrap-servers}); config keys likewise. Unknown names fail at start with a
+ * {@link ConfigException} naming the flag and the closest known one, before Beam sees them.
  */
 public final class ConfigFile {
   private ConfigFile() {}
@@ -74,10 +78,12 @@ public final class ConfigFile {
     Set<String> known = knownKeys();
     for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
-      String key = e.getKey();
+      String key = camelCase(e.getKey());
       if (!known.contains(key)) {
+        String best = closest(key, known);
         throw new ConfigException(
-            "config " + file + ": unknown key '" + key + "'" + suggestion(key, known));
+            "config " + file + ": unknown key '" + e.getKey() + "'"
+                + (best == null ? "" : " (did you mean '" + best + "'?)"));
       }
       JsonNode v = e.getValue();
       if (v.isArray()) {
@@ -102,42 +108,107 @@ public final class ConfigFile {
   }
 
   /** Every option name Beam and linkwatch know, so config files are checked as strictly as flags. */
-  static Set<String> knownKeys() {
-    Set<String> keys = new TreeSet<>();
+  public static Set<String> knownKeys() {
+    return new TreeSet<>(optionTypes().keySet());
+  }
+
+  /**
+   * Every option Beam and linkwatch know, with its value type: linkwatch's options and those of every
+   * runner on the classpath (e.g. Flink's parallelism).
+   */
+  static Map<String, Class<?>> optionTypes() {
+    Map<String, Class<?>> types = new java.util.TreeMap<>();
     PipelineOptionsFactory.register(LinkwatchOptions.class);
-    // linkwatch's options and those of every runner on the classpath (e.g. Flink's parallelism).
     for (Class<?> iface : PipelineOptionsFactory.getRegisteredOptions()) {
       for (java.lang.reflect.Method m : iface.getMethods()) {
         String n = m.getName();
         if (m.getParameterCount() == 0 && n.length() > 3 && n.startsWith("get")) {
-          keys.add(Character.toLowerCase(n.charAt(3)) + n.substring(4));
+          types.put(Character.toLowerCase(n.charAt(3)) + n.substring(4), m.getReturnType());
         } else if (m.getParameterCount() == 0 && n.length() > 2 && n.startsWith("is")) {
-          keys.add(Character.toLowerCase(n.charAt(2)) + n.substring(3));
+          types.put(Character.toLowerCase(n.charAt(2)) + n.substring(3), m.getReturnType());
         }
       }
     }
-    return keys;
+    return types;
   }
 
+  /**
+   * Reads {@code --name=value} and {@code --name value} flags, camelCase or kebab-case, into option names
+   * and values (null: a flag alone). A name no registered option has fails here, in linkwatch's words.
+   */
   private static Map<String, String> toMap(List<String> args) {
+    Map<String, Class<?>> types = optionTypes();
     Map<String, String> map = new LinkedHashMap<>();
-    for (String arg : args) {
-      if (!arg.startsWith("--")) {
-        throw new ConfigException("unexpected argument '" + arg + "': options look like --name=value");
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      if (!arg.startsWith("--") || arg.length() == 2) {
+        throw new ConfigException(
+            "unexpected argument '" + arg + "': options look like --name=value or --name value");
       }
       int eq = arg.indexOf('=');
-      String key = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
+      String written = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
+      String key = camelCase(written);
       if (key.equals("kafka")) {
         key = "kafkaProperties"; // the short form: --kafka security.protocol=SASL_SSL
       }
+      Class<?> type = types.get(key);
+      if (type == null) {
+        String best = closest(key, types.keySet());
+        throw new ConfigException(
+            "unknown option --" + written + (best == null ? "" : "; did you mean --" + best + "?"));
+      }
       String value = eq < 0 ? null : arg.substring(eq + 1);
+      if (value == null && i + 1 < args.size()) {
+        String next = args.get(i + 1);
+        boolean bool = type == boolean.class || type == Boolean.class;
+        // A boolean flag alone means true, so only an explicit true/false after it is its value;
+        // any other option takes the next word unless that is itself a flag.
+        if (bool ? next.equals("true") || next.equals("false") : !next.startsWith("--")) {
+          value = next;
+          i++;
+        }
+      }
+      if (value == null && type != boolean.class && type != Boolean.class) {
+        throw new ConfigException("option --" + written + " needs a value: --" + written + "=VALUE");
+      }
       // Repeated list flags (--whitelist=a --whitelist=b) accumulate, as Beam's own parser does.
       map.merge(key, value, (a, b) -> a == null ? b : b == null ? a : a + "," + b);
     }
     return map;
   }
 
-  private static String suggestion(String key, Set<String> known) {
+  /** {@code bootstrap-servers} to {@code bootstrapServers}; camelCase names stay as they are. */
+  public static String camelCase(String name) {
+    StringBuilder sb = new StringBuilder(name.length());
+    boolean upper = false;
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c == '-' && i > 0 && i < name.length() - 1) {
+        upper = true;
+      } else {
+        sb.append(upper ? Character.toUpperCase(c) : c);
+        upper = false;
+      }
+    }
+    return sb.toString();
+  }
+
+  /** {@code bootstrapServers} to {@code bootstrap-servers}. */
+  public static String kebabCase(String name) {
+    StringBuilder sb = new StringBuilder(name.length() + 4);
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (Character.isUpperCase(c) && i > 0) {
+        sb.append('-').append(Character.toLowerCase(c));
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+
+  /** The known name closest to {@code key} by edit distance (case aside), or null if none is close. */
+  public static String closest(String key, java.util.Collection<String> known) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String k : known) {
@@ -147,7 +218,7 @@ public final class ConfigFile {
         best = k;
       }
     }
-    return best != null && bestDistance <= 3 ? " (did you mean '" + best + "'?)" : "";
+    return best != null && bestDistance <= 3 ? best : null;
   }
 
   private static int distance(String a, String b) {

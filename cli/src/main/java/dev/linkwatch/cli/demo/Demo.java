@@ -184,17 +184,19 @@ public final class Demo {
           switch (r.topic()) {
             case "tweets.matched" -> {
               summary.matched.incrementAndGet();
+              summary.account.addMatchedRecord(r.value());
               if (summary.shown.getAndIncrement() < 3) {
                 summary.samples.add(describe(json.readTree(r.value())));
               }
             }
             case "tweets.unmatched" -> {
               summary.unmatched.incrementAndGet();
-              JsonNode n = json.readTree(r.value());
-              String reason = n.path("outcome").asText().equals("notice") ? "stream notice" : n.path("reason").asText();
-              summary.reasons.computeIfAbsent(reason, k -> new AtomicInteger()).incrementAndGet();
+              summary.account.addUnmatchedRecord(r.value());
             }
-            default -> summary.errors.incrementAndGet();
+            default -> {
+              summary.errors.incrementAndGet();
+              summary.account.addErrorRecord(r.value());
+            }
           }
         }
       }
@@ -250,7 +252,8 @@ public final class Demo {
     final AtomicBoolean stopped = new AtomicBoolean();
     final Map<TweetGenerator.Kind, AtomicInteger> sentByKind =
         new ConcurrentHashMap<>(new EnumMap<>(TweetGenerator.Kind.class));
-    final Map<String, AtomicInteger> reasons = new ConcurrentHashMap<>();
+    /** What came out, by reason and step: the same account {@code linkwatch run} prints. */
+    final dev.linkwatch.cli.Account account = new dev.linkwatch.cli.Account();
     final List<String> samples = java.util.Collections.synchronizedList(new ArrayList<>());
 
     public long sent() {
@@ -289,21 +292,10 @@ public final class Demo {
     }
 
     String report() {
-      long total = matched.get() + unmatched.get() + errors.get();
-      StringBuilder sb = new StringBuilder();
-      sb.append("Summary\n");
-      sb.append(String.format("  tweets in        %d%n", sent.get()));
-      sb.append(String.format("  matched         %d%n", matched.get()));
-      sb.append(String.format("  unmatched       %d%n", unmatched.get()));
-      reasons.entrySet().stream()
-          .sorted((a, b) -> b.getValue().get() - a.getValue().get())
-          .forEach(e -> sb.append(String.format("      %-28s %d%n", e.getKey(), e.getValue().get())));
-      sb.append(String.format("  errors          %d%n", errors.get()));
-      sb.append(
-          String.format(
-              "  accounted for   %d of %d %s%n",
-              total, sent.get(), total == sent.get() ? "(nothing lost)" : "(MISSING " + (sent.get() - total) + ")"));
-      return sb.toString();
+      account.setIn(sent.get());
+      account.clearOutputs();
+      account.addOutput("topics tweets.matched, tweets.unmatched, tweets.errors, tweets.counts");
+      return account.render();
     }
   }
 }
