@@ -55,7 +55,8 @@ import org.java_websocket.server.WebSocketServer;
  * {@link Faults#dropAfter} ends the first stream connection after that many frames (WebSocket: TCP cut
  * without a close frame; SSE: the response ends); the next connection starts {@link
  * Faults#missedWhileAway} Statuses later, because those were posted while the client was away (only a
- * timeline backfill finds them); {@link Faults#frameDelay} paces every frame.
+ * timeline backfill finds them); {@link Faults#frameDelay} paces every frame; {@link Faults#startAt}
+ * starts the first connection later in the stream, as after a restart.
  */
 public final class MastodonReplayServer implements AutoCloseable {
   /** The id of the delete frame every stream ends with (from the streaming API documentation's sample). */
@@ -75,23 +76,28 @@ public final class MastodonReplayServer implements AutoCloseable {
   private final AtomicInteger firstConnectionSent = new AtomicInteger();
   private final List<String> requests = new CopyOnWriteArrayList<>();
 
-  /** What can go wrong, on purpose. */
-  public record Faults(int refuseFirst, int dropAfter, int missedWhileAway, Duration frameDelay) {
+  /** What can go wrong, on purpose, and where the live stream starts. */
+  public record Faults(int refuseFirst, int dropAfter, int missedWhileAway, Duration frameDelay, int startAt) {
     public static Faults none() {
-      return new Faults(0, -1, 0, Duration.ZERO);
+      return new Faults(0, -1, 0, Duration.ZERO, 0);
     }
 
     public Faults withRefuseFirst(int n) {
-      return new Faults(n, dropAfter, missedWhileAway, frameDelay);
+      return new Faults(n, dropAfter, missedWhileAway, frameDelay, startAt);
     }
 
     /** Ends the first stream connection after {@code frames}; the next one starts {@code missed} Statuses later. */
     public Faults withDropAfter(int frames, int missed) {
-      return new Faults(refuseFirst, frames, missed, frameDelay);
+      return new Faults(refuseFirst, frames, missed, frameDelay, startAt);
     }
 
     public Faults withFrameDelay(Duration d) {
-      return new Faults(refuseFirst, dropAfter, missedWhileAway, d);
+      return new Faults(refuseFirst, dropAfter, missedWhileAway, d, startAt);
+    }
+
+    /** The first connection's stream starts at this selected Status: the earlier ones were posted before it (a restart). */
+    public Faults withLiveFrom(int index) {
+      return new Faults(refuseFirst, dropAfter, missedWhileAway, frameDelay, index);
     }
   }
 
@@ -260,7 +266,7 @@ public final class MastodonReplayServer implements AutoCloseable {
 
   /** Where connection {@code number} starts in its stream: after what the first one sent and what was missed. */
   private int startOf(int number) {
-    return number == 1 ? 0 : firstConnectionSent.get() + faults.missedWhileAway();
+    return faults.startAt() + (number == 1 ? 0 : firstConnectionSent.get() + faults.missedWhileAway());
   }
 
   private boolean authorized(String header) {
@@ -483,6 +489,23 @@ public final class MastodonReplayServer implements AutoCloseable {
       throw new InvalidDataException(CloseFrame.POLICY_VALIDATION, status);
     }
 
+    /**
+     * Cuts the TCP stream without a close frame. The socket is shut down first: closing a channel
+     * that is registered with the server's selector is deferred until the selector next wakes, which
+     * on a quiet connection may be never, and the client would not see the cut.
+     */
+    private void cut(WebSocket conn) {
+      if (((WebSocketImpl) conn).getChannel() instanceof java.nio.channels.SocketChannel ch) {
+        try {
+          ch.shutdownOutput();
+          ch.shutdownInput();
+        } catch (IOException e) {
+          // already gone
+        }
+      }
+      conn.closeConnection(CloseFrame.ABNORMAL_CLOSE, "dropped (replay fault)");
+    }
+
     @Override
     public void onOpen(WebSocket conn, ClientHandshake handshake) {
       Map<String, String> q = query(URI.create(handshake.getResourceDescriptor()).getRawQuery());
@@ -498,7 +521,7 @@ public final class MastodonReplayServer implements AutoCloseable {
                     return;
                   }
                   if (number == 1 && sent == faults.dropAfter()) {
-                    conn.closeConnection(CloseFrame.ABNORMAL_CLOSE, "dropped (replay fault)");
+                    cut(conn);
                     return;
                   }
                   if (!pause()) {
