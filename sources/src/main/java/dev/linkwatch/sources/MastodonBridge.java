@@ -320,9 +320,9 @@ public final class MastodonBridge {
 
   /**
    * A bridge's settings. {@link #defaults} gives the public stream over WebSocket, the streaming host
-   * from the instance document, back-off from 1 s to 60 s, 10 s to connect, 5 min idle (a quiet
-   * hashtag stream is normal), a cursor save every second, a status line every 10 s (zero: none), at
-   * most 250 backfill pages and 5000 remembered identities.
+   * from the instance document, and the back-off, timeouts, save and status intervals and backfill
+   * and dedupe bounds that docs/sources.md lists; the idle timeout is long, because a quiet hashtag
+   * stream is normal. A zero {@code statusEvery} prints no status lines.
    */
   public record Settings(
       URI server,
