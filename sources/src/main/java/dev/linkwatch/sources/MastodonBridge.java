@@ -113,13 +113,14 @@ public final class MastodonBridge {
       String why;
       try {
         URI uri = streamUri();
+        String gap;
+        synchronized (written) {
+          // Before the stream opens: once it writes, the highest id written is past the gap.
+          gap = written.openGap();
+        }
         current = connect(uri);
         connections.incrementAndGet();
         status.println("mastodon: connected to " + uri + " (" + settings.transport() + ")");
-        String gap;
-        synchronized (written) {
-          gap = written.openGap();
-        }
         if (gap != null) {
           backfill(gap);
         }
