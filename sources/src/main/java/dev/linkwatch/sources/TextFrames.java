@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  * consumer returns, so a slow Kafka holds the server back instead of filling memory). {@link #closed()}
  * completes when the server closes or the connection fails.
  */
-final class TextFrames implements AutoCloseable {
+final class TextFrames implements StreamConnection {
   private final WebSocket socket;
   private final CompletableFuture<String> closed;
   private volatile long lastFrameNanos = System.nanoTime();
@@ -65,6 +65,17 @@ final class TextFrames implements AutoCloseable {
           }
 
           @Override
+          public CompletionStage<?> onPing(WebSocket ws, java.nio.ByteBuffer message) {
+            // A server's keep-alive: the connection is alive even when the stream is quiet. The JDK
+            // answers the ping with a pong itself.
+            if (self[0] != null) {
+              self[0].lastFrameNanos = System.nanoTime();
+            }
+            ws.request(1);
+            return null;
+          }
+
+          @Override
           public CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
             closed.complete("closed by the server (" + status + (reason.isEmpty() ? "" : " " + reason) + ")");
             return null;
@@ -82,13 +93,13 @@ final class TextFrames implements AutoCloseable {
     return self[0];
   }
 
-  /** Completes with why the connection ended; completes exceptionally when the consumer threw. */
-  CompletableFuture<String> closed() {
+  @Override
+  public CompletableFuture<String> closed() {
     return closed;
   }
 
-  /** Nanoseconds since the last frame (or the connect). */
-  long quietNanos() {
+  @Override
+  public long quietNanos() {
     return System.nanoTime() - lastFrameNanos;
   }
 
