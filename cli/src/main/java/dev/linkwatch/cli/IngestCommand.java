@@ -52,7 +52,7 @@ final class IngestCommand implements Callable<Integer> {
         description = "Jetstream endpoints in failover order, e.g. wss://jetstream1.us-east.bsky.network (default: Bluesky's four public instances).")
     List<URI> endpoints;
 
-    @Option(names = "--cursor-file", defaultValue = ".linkwatch/bluesky.cursor.json", description = "Where the cursor is kept (default ${DEFAULT-VALUE}).")
+    @Option(names = "--cursor-file", defaultValue = "${env:LINKWATCH_HOME:-.}/.linkwatch/bluesky.cursor.json", description = "Where the cursor is kept (default ${DEFAULT-VALUE}).")
     Path cursorFile;
 
     @Option(names = "--overlap-seconds", defaultValue = "3", description = "How far before the cursor a resume starts (default ${DEFAULT-VALUE}).")
@@ -127,7 +127,7 @@ final class IngestCommand implements Callable<Integer> {
     @Option(names = "--bootstrapServers", description = "Kafka to write to (default: the local broker, else 127.0.0.1:9092).")
     String bootstrapServers;
 
-    @Option(names = "--cursor-file", defaultValue = ".linkwatch/mastodon.cursor.json", description = "Where the cursor is kept; one per server and stream (default ${DEFAULT-VALUE}).")
+    @Option(names = "--cursor-file", defaultValue = "${env:LINKWATCH_HOME:-.}/.linkwatch/mastodon.cursor.json", description = "Where the cursor is kept; one per server and stream (default ${DEFAULT-VALUE}).")
     Path cursorFile;
 
     @Option(names = "--compression", defaultValue = "none", description = "Kafka compression: none, gzip, snappy, lz4 or zstd (default ${DEFAULT-VALUE}).")

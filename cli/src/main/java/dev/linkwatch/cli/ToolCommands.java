@@ -35,11 +35,17 @@ import picocli.CommandLine.Parameters;
 final class ToolCommands {
   private ToolCommands() {}
 
-  static final Path BROKER_DIR = Path.of(".linkwatch", "broker");
+  /**
+   * linkwatch's own state lives in the checkout ({@code LINKWATCH_HOME}, set by the launcher), wherever
+   * the command is run from: the user's relative paths mean what they mean where the user is.
+   */
+  static final Path HOME = Path.of(System.getenv().getOrDefault("LINKWATCH_HOME", ".")).toAbsolutePath();
+
+  static final Path BROKER_DIR = HOME.resolve(".linkwatch").resolve("broker");
 
   /** Where 'linkwatch broker' keeps its broker; shared by its subcommands. */
   static final class BrokerDir {
-    @Option(names = "--dir", defaultValue = ".linkwatch/broker", description = "The broker's data folder (default ${DEFAULT-VALUE}).")
+    @Option(names = "--dir", defaultValue = "${env:LINKWATCH_HOME:-.}/.linkwatch/broker", description = "The broker's data folder (default ${DEFAULT-VALUE}).")
     Path dir;
   }
 
@@ -444,7 +450,7 @@ final class ToolCommands {
       }
       // Pipeline flags for the Flink contestant: the launcher adds --runner, which the bench sets itself.
       List<String> flinkArgs = runnerArgs.stream().filter(a -> !a.startsWith("--runner=")).toList();
-      java.nio.file.Path project = java.nio.file.Path.of(System.getProperty("linkwatch.home", ".")).toAbsolutePath();
+      java.nio.file.Path project = HOME;
       java.nio.file.Path work = java.nio.file.Files.createTempDirectory("linkwatch-bench-");
       var config =
           new dev.linkwatch.bench.EndToEndBench.Config(
