@@ -137,7 +137,13 @@ final class RunChecks {
    *
    * @throws ConfigException "cannot reach Kafka at ..." when it does not answer in time
    */
-  static void kafka(String bootstrap, Map<String, Object> clientSettings, Duration timeout, boolean keepTrying, PrintStream err) {
+  static void kafka(
+      String bootstrap,
+      java.util.List<String> inputTopics,
+      Map<String, Object> clientSettings,
+      Duration timeout,
+      boolean keepTrying,
+      PrintStream err) {
     Map<String, Object> config = new HashMap<>(clientSettings);
     config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     int millis = (int) timeout.toMillis();
@@ -150,6 +156,14 @@ final class RunChecks {
       try (Admin admin = Admin.create(config)) {
         try {
           admin.describeCluster(new DescribeClusterOptions().timeoutMs(millis)).clusterId().get(millis + 2_000L, TimeUnit.MILLISECONDS);
+          // A missing input topic would fail the job's source minutes later with an engine stack trace.
+          java.util.Set<String> topics = admin.listTopics().names().get(millis + 2_000L, TimeUnit.MILLISECONDS);
+          java.util.List<String> missing = inputTopics.stream().filter(t -> !topics.contains(t)).toList();
+          if (!missing.isEmpty()) {
+            throw new ConfigException(
+                "inputTopic: " + String.join(", ", missing) + (missing.size() == 1 ? " does" : " do")
+                    + " not exist at " + bootstrap + " (create it, or start what writes it first, e.g. linkwatch ingest bluesky)");
+          }
           return;
         } catch (ExecutionException e) {
           why = e.getCause() == null ? e.toString() : e.getCause().getClass().getSimpleName();

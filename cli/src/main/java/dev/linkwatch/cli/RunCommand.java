@@ -80,6 +80,11 @@ final class RunCommand implements Callable<Integer> {
       throw new ConfigException(
           "file mode needs both --input and --output (--input=- reads standard input, --output=- writes standard output)");
     }
+    if (!files && !givesBootstrapServers(pipelineArgs) && options.getBootstrapServers().equals("127.0.0.1:9092")) {
+      // No address given: the broker 'linkwatch broker start' runs, when there is one, as for the other
+      // tools; the start-up line names what was picked.
+      options.setBootstrapServers(ToolCommands.bootstrap(null));
+    }
     Settings settings = Settings.from(options);
     Path stdoutDir = null;
     List<Path> inputs = List.of();
@@ -103,7 +108,13 @@ final class RunCommand implements Callable<Integer> {
       inputs = RunChecks.input(options.getInput());
     }
     if (!files) {
-      RunChecks.kafka(options.getBootstrapServers(), settings.kafkaProperties(), KAFKA_CHECK, waitForKafka, err);
+      RunChecks.kafka(
+          options.getBootstrapServers(),
+          java.util.Arrays.stream(options.getInputTopic().split(",")).map(String::strip).toList(),
+          settings.kafkaProperties(),
+          KAFKA_CHECK,
+          waitForKafka,
+          err);
     }
     err.println(startLine(options, settings, input, output));
 
@@ -225,5 +236,10 @@ final class RunCommand implements Callable<Integer> {
       sum += v == null ? 0 : v;
     }
     return sum;
+  }
+
+  private static boolean givesBootstrapServers(List<String> args) {
+    return args.stream()
+        .anyMatch(a -> a.startsWith("--bootstrapServers") || a.startsWith("--bootstrap-servers") || a.startsWith("--config"));
   }
 }
