@@ -143,34 +143,15 @@ public final class JetstreamBridge {
   }
 
   private String pump(TextFrames connection) throws IOException, InterruptedException {
-    long lastCheckpoint = System.nanoTime();
-    long lastStatus = System.nanoTime();
-    long receivedAtStatus = received.get();
-    while (!stopping) {
-      try {
-        return connection.closed().get(200, TimeUnit.MILLISECONDS);
-      } catch (TimeoutException e) {
-        // still open
-      } catch (ExecutionException e) {
-        // The consumer threw: Kafka refused a record. Fatal, after saving what was acknowledged.
-        throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
-      }
-      long now = System.nanoTime();
-      if (connection.quietNanos() > settings.idleTimeout().toNanos()) {
-        return "no event for " + settings.idleTimeout().toSeconds() + " s";
-      }
-      if (now - lastCheckpoint >= settings.checkpointEvery().toNanos()) {
-        checkpoint();
-        lastCheckpoint = now;
-      }
-      if (!settings.statusEvery().isZero() && now - lastStatus >= settings.statusEvery().toNanos()) {
-        long r = received.get();
-        status.println(statusLine((r - receivedAtStatus) / ((now - lastStatus) / 1e9)));
-        receivedAtStatus = r;
-        lastStatus = now;
-      }
-    }
-    return "stopping";
+    return ConnectionWatch.until(
+        connection,
+        () -> stopping,
+        settings.idleTimeout(),
+        settings.checkpointEvery(),
+        this::checkpoint,
+        settings.statusEvery(),
+        received::get,
+        rate -> status.println(statusLine(rate)));
   }
 
   private void onEvent(byte[] bytes) {

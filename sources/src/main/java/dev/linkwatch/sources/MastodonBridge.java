@@ -263,34 +263,15 @@ public final class MastodonBridge {
   }
 
   private String pump(StreamConnection connection) throws IOException, InterruptedException {
-    long lastCheckpoint = System.nanoTime();
-    long lastStatus = System.nanoTime();
-    long receivedAtStatus = received.get();
-    while (!stopping) {
-      try {
-        return connection.closed().get(200, TimeUnit.MILLISECONDS);
-      } catch (TimeoutException e) {
-        // still open
-      } catch (ExecutionException e) {
-        // The consumer threw: Kafka refused a record. Fatal, after saving what was acknowledged.
-        throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
-      }
-      long now = System.nanoTime();
-      if (connection.quietNanos() > settings.idleTimeout().toNanos()) {
-        return "nothing for " + settings.idleTimeout().toSeconds() + " s";
-      }
-      if (now - lastCheckpoint >= settings.checkpointEvery().toNanos()) {
-        checkpoint();
-        lastCheckpoint = now;
-      }
-      if (!settings.statusEvery().isZero() && now - lastStatus >= settings.statusEvery().toNanos()) {
-        long r = received.get();
-        status.println(statusLine((r - receivedAtStatus) / ((now - lastStatus) / 1e9)));
-        receivedAtStatus = r;
-        lastStatus = now;
-      }
-    }
-    return "stopping";
+    return ConnectionWatch.until(
+        connection,
+        () -> stopping,
+        settings.idleTimeout(),
+        settings.checkpointEvery(),
+        this::checkpoint,
+        settings.statusEvery(),
+        received::get,
+        rate -> status.println(statusLine(rate)));
   }
 
   /** Saves the cursor of everything sent so far, once Kafka has acknowledged it. */
