@@ -162,7 +162,7 @@ public record Settings(
         return Catalog.original();
       case "builtin:chinook":
         try (var in = Settings.class.getResourceAsStream("catalog/chinook_tracks.csv")) {
-          return Catalog.fromCsv(
+          return dev.linkwatch.core.CatalogCsv.read(
               new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8), "builtin:chinook");
         } catch (IOException | CatalogException e) {
           throw new IllegalStateException("the shipped Chinook catalog cannot be read", e);

@@ -1,13 +1,7 @@
 package dev.linkwatch.core;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
@@ -24,7 +18,8 @@ import java.util.Set;
 
 /**
  * Immutable list of names to look for. Entries are deduplicated by (tag, normalised value), because
- * spellings that normalise alike match alike; their explicit variants are merged.
+ * spellings that normalise alike match alike; their explicit variants are merged. The files it is read
+ * from have readers of their own: {@link CatalogJson} (the 2017 filters format) and {@link CatalogCsv}.
  */
 public final class Catalog implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -157,7 +152,7 @@ public final class Catalog implements Serializable {
       if (in == null) {
         throw new IllegalStateException("missing resource " + RESOURCE);
       }
-      return fromFiltersJson(in, RESOURCE);
+      return CatalogJson.read(in, RESOURCE);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (CatalogException e) {
@@ -172,11 +167,11 @@ public final class Catalog implements Serializable {
     try {
       if (lower.endsWith(".json")) {
         try (InputStream in = Files.newInputStream(path)) {
-          return fromFiltersJson(in, name);
+          return CatalogJson.read(in, name);
         }
       } else if (lower.endsWith(".csv")) {
         try (Reader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-          return fromCsv(r, name);
+          return CatalogCsv.read(r, name);
         }
       }
     } catch (IOException e) {
@@ -185,135 +180,7 @@ public final class Catalog implements Serializable {
     throw new CatalogException(name + ": unknown catalog type, expected .json or .csv");
   }
 
-  /**
-   * Reads the 2017 prototype's format as is: a JSON array of {@code {"tag":..,"value":..,
-   * "match":[..]}}. {@code match} is optional; its spellings become variants. Elements are numbered
-   * from 1 in error messages.
-   */
-  public static Catalog fromFiltersJson(InputStream in, String sourceName) throws CatalogException {
-    JsonNode root;
-    try {
-      root = new ObjectMapper().readTree(in);
-    } catch (JsonProcessingException e) {
-      JsonLocation loc = e.getLocation();
-      String where = loc == null ? "" : " line " + loc.getLineNr() + " column " + loc.getColumnNr();
-      throw new CatalogException(
-          sourceName + where + ": malformed JSON: " + e.getOriginalMessage(), e);
-    } catch (IOException e) {
-      throw new CatalogException(sourceName + ": cannot read: " + e.getMessage(), e);
-    }
-    if (root == null || !root.isArray()) {
-      throw new CatalogException(sourceName + ": expected a JSON array of filters");
-    }
-    List<CatalogEntry> out = new ArrayList<>();
-    int n = 0;
-    for (JsonNode el : root) {
-      n++;
-      String at = sourceName + " element " + n + ": ";
-      if (!el.isObject()) {
-        throw new CatalogException(at + "expected an object, found " + el.getNodeType());
-      }
-      JsonNode tagNode = el.get("tag");
-      if (tagNode == null || !tagNode.isTextual()) {
-        throw new CatalogException(at + "missing string field 'tag'");
-      }
-      Tag tag;
-      try {
-        tag = Tag.parse(tagNode.asText());
-      } catch (IllegalArgumentException e) {
-        throw new CatalogException(at + e.getMessage());
-      }
-      JsonNode valueNode = el.get("value");
-      if (valueNode == null || !valueNode.isTextual() || valueNode.asText().isBlank()) {
-        throw new CatalogException(at + "missing or blank string field 'value'");
-      }
-      String value = valueNode.asText().strip();
-      List<String> variants = new ArrayList<>();
-      JsonNode match = el.get("match");
-      if (match != null && !match.isNull()) {
-        if (!match.isArray()) {
-          throw new CatalogException(at + "'match' must be an array of strings");
-        }
-        int m = 0;
-        for (JsonNode v : match) {
-          m++;
-          if (!v.isTextual()) {
-            throw new CatalogException(at + "match[" + m + "] is not a string");
-          }
-          String s = v.asText().strip();
-          if (!s.isEmpty() && !s.equals(value) && !variants.contains(s)) {
-            variants.add(s);
-          }
-        }
-      }
-      out.add(new CatalogEntry(tag, value, variants));
-    }
-    return new Catalog(dedupe(out));
-  }
 
-  /**
-   * Reads an RFC 4180 CSV whose header names (case-insensitive) include at least one of {@code
-   * artist}, {@code album}, {@code track}; other columns are ignored, missing ones simply give no
-   * entries of that kind (artist/track lists without albums exist). Every distinct non-blank cell
-   * becomes one entry; {@link #PLACEHOLDER_ARTISTS} are skipped. A UTF-8 BOM is ignored. Rows must
-   * have as many fields as the header, because a short row usually means broken quoting and
-   * silently shifting columns would mislabel names.
-   */
-  public static Catalog fromCsv(Reader reader, String sourceName) throws CatalogException {
-    CsvReader csv = new CsvReader(reader, sourceName);
-    List<String> header = csv.next();
-    if (header == null) {
-      throw new CatalogException(sourceName + ": empty file, expected a header row");
-    }
-    if (!header.isEmpty() && header.get(0).startsWith("\uFEFF")) {
-      header.set(0, header.get(0).substring(1));
-    }
-    int[] col = {-1, -1, -1};
-    for (int i = 0; i < header.size(); i++) {
-      String h = header.get(i).strip().toLowerCase(Locale.ROOT);
-      for (Tag t : Tag.values()) {
-        if (h.equals(t.label())) {
-          if (col[t.ordinal()] >= 0) {
-            throw new CatalogException(
-                sourceName + " line 1: column '" + t.label() + "' appears twice");
-          }
-          col[t.ordinal()] = i;
-        }
-      }
-    }
-    if (col[0] < 0 && col[1] < 0 && col[2] < 0) {
-      throw new CatalogException(
-          sourceName + " line 1: header " + header + " has none of the columns artist, album, track");
-    }
-    Map<Key, CatalogEntry> seen = new LinkedHashMap<>();
-    List<String> row;
-    while ((row = csv.next()) != null) {
-      if (row.size() == 1 && row.get(0).isEmpty()) {
-        continue; // blank line
-      }
-      if (row.size() != header.size()) {
-        throw new CatalogException(
-            sourceName + " line " + csv.recordLine() + ": expected " + header.size()
-                + " fields, found " + row.size());
-      }
-      for (Tag t : Tag.values()) {
-        int c = col[t.ordinal()];
-        if (c < 0) {
-          continue;
-        }
-        String v = row.get(c).strip();
-        if (v.isEmpty()) {
-          continue;
-        }
-        String norm = TextNormalizer.normalizeTerm(v);
-        if (t == Tag.ARTIST && (PLACEHOLDER_ARTISTS.contains(norm) || norm.isEmpty() && v.startsWith("["))) {
-          continue;
-        }
-        seen.putIfAbsent(key(t, v, norm), new CatalogEntry(t, v));
-      }
-    }
-    return new Catalog(new ArrayList<>(seen.values()));
-  }
 
   private record Key(Tag tag, String norm) {}
 
@@ -354,98 +221,4 @@ public final class Catalog implements Serializable {
     return "Catalog[" + entries.size() + " entries]";
   }
 
-  /** Minimal RFC 4180 reader: quoted fields may hold commas, doubled quotes and line breaks. */
-  static final class CsvReader {
-    private final Reader in;
-    private final String source;
-    private int line = 1; // line of the next char to read
-    private int recordLine;
-    private int pushback = -2;
-
-    CsvReader(Reader in, String source) {
-      this.in = in instanceof BufferedReader ? in : new BufferedReader(in);
-      this.source = source;
-    }
-
-    /** Physical line on which the last returned record started. */
-    int recordLine() {
-      return recordLine;
-    }
-
-    private int read() throws IOException {
-      if (pushback != -2) {
-        int c = pushback;
-        pushback = -2;
-        return c;
-      }
-      return in.read();
-    }
-
-    /** Next record, or null at end of input. */
-    List<String> next() throws CatalogException {
-      try {
-        int c = read();
-        if (c == -1) {
-          return null;
-        }
-        recordLine = line;
-        List<String> fields = new ArrayList<>();
-        StringBuilder f = new StringBuilder();
-        while (true) {
-          if (c == '"' && f.length() == 0) {
-            int quoteLine = line;
-            while (true) {
-              c = read();
-              if (c == -1) {
-                throw new CatalogException(
-                    source + " line " + quoteLine + ": unterminated quoted field");
-              }
-              if (c == '"') {
-                c = read();
-                if (c == '"') {
-                  f.append('"');
-                  continue;
-                }
-                break; // closing quote; c is the char after it
-              }
-              if (c == '\n') {
-                line++;
-              }
-              f.append((char) c);
-            }
-            if (c != ',' && c != '\n' && c != '\r' && c != -1) {
-              throw new CatalogException(
-                  source + " line " + line + ": unexpected character '" + (char) c
-                      + "' after closing quote");
-            }
-            continue;
-          }
-          if (c == ',') {
-            fields.add(f.toString());
-            f.setLength(0);
-          } else if (c == '\r' || c == '\n' || c == -1) {
-            if (c == '\r') {
-              int d = read();
-              if (d != '\n') {
-                pushback = d;
-              }
-            }
-            if (c != -1) {
-              line++;
-            }
-            fields.add(f.toString());
-            return fields;
-          } else if (c == '"') {
-            throw new CatalogException(
-                source + " line " + line + ": quote inside an unquoted field");
-          } else {
-            f.append((char) c);
-          }
-          c = read();
-        }
-      } catch (IOException e) {
-        throw new CatalogException(source + " line " + line + ": cannot read: " + e.getMessage(), e);
-      }
-    }
-  }
 }

@@ -19,11 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
 class CatalogTest {
 
   private static Catalog csv(String s) throws CatalogException {
-    return Catalog.fromCsv(new StringReader(s), "t.csv");
+    return CatalogCsv.read(new StringReader(s), "t.csv");
   }
 
   private static Catalog json(String s) throws CatalogException {
-    return Catalog.fromFiltersJson(
+    return CatalogJson.read(
         new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8)), "catalog.json");
   }
 
