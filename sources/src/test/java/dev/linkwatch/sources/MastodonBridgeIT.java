@@ -85,7 +85,8 @@ class MastodonBridgeIT {
         MastodonReplayServer.start(STATUSES, TOKEN, Faults.none().withDropAfter(6, 4).withFrameDelay(Duration.ofMillis(20)))) {
       List<byte[]> expected = server.select(PUBLIC);
       assertThat(expected).as("the public stream's Statuses").hasSize(19);
-      Run run = Run.start(settings(server, transport), topic);
+      // A short idle timeout too: should the cut not reach a busy client, the quiet connection still ends.
+      Run run = Run.start(settings(server, transport).withIdleTimeout(Duration.ofSeconds(5)), topic);
       run.awaitWritten(expected.size() + 1); // every Status and the second connection's delete
       awaitQuiet(run, Duration.ofSeconds(2));
       run.stop();
@@ -255,7 +256,7 @@ class MastodonBridgeIT {
       Parsed parsed = auto.parse(r.value());
       assertThat(forced.parse(r.value())).isEqualTo(parsed);
       if (tree.has("event")) {
-        assertThat(parsed).as(transport + " " + value).isEqualTo(new StreamNotice("delete"));
+        assertThat(parsed).as(transport + " " + value).isEqualTo(new StreamNotice("delete", "mastodon"));
         assertThat(r.key()).as("a delete of a Status this bridge did not write has no key").isNull();
       } else {
         assertThat(parsed).isInstanceOf(Tweet.class);

@@ -2,23 +2,16 @@ package dev.linkwatch.local;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,19 +22,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.TopicPartitionInfo;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,16 +42,8 @@ public final class LocalKafka implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalKafka.class);
 
-  private static final String BROKER_MAIN = "dev.linkwatch.broker.BrokerMain";
-  /** Files in the data dir, so a later CLI invocation can find and stop a detached broker. */
-  static final String PID_FILE = "broker.pid";
-  /** The JVM that made a scratch dir; while it lives the dir is its own, even with the broker killed. */
-  static final String OWNER_FILE = "owner.pid";
-  static final String BOOTSTRAP_FILE = "bootstrap";
   static final String LOG_FILE = "broker.log";
   private static final String PROPS_FILE = "server.properties";
-  private static final String KRAFT_LOGS = "kraft-logs";
-  private static final Duration STOP_GRACE = Duration.ofSeconds(15);
   private static final int LOG_TAIL_LINES = 30;
 
   /** Replaced by {@link #restart()}; everything else reads the current one. */
@@ -111,14 +86,14 @@ public final class LocalKafka implements AutoCloseable {
 
   /** Options of a broker to start; every one has a default fit for tests on a small machine. */
   public static final class Builder {
-    private Path dataDir;
-    private int partitions = 2;
-    private String heap = "-Xmx768m";
-    private Duration startTimeout = Duration.ofSeconds(60);
-    private final Map<String, String> properties = new LinkedHashMap<>();
-    private boolean detached;
-    private String saslUser;
-    private String saslPassword;
+    Path dataDir;
+    int partitions = 2;
+    String heap = "-Xmx768m";
+    Duration startTimeout = Duration.ofSeconds(60);
+    final Map<String, String> properties = new LinkedHashMap<>();
+    boolean detached;
+    String saslUser;
+    String saslPassword;
 
     private Builder() {}
 
@@ -191,7 +166,7 @@ public final class LocalKafka implements AutoCloseable {
   private static LocalKafka launch(Builder b) throws IOException {
     boolean scratch = b.dataDir == null;
     if (scratch) {
-      sweepStaleScratchDirs();
+      BrokerRegistry.sweepStaleScratchDirs();
     }
     Path dir = scratch
         ? Files.createTempDirectory("linkwatch-kafka-")
@@ -199,19 +174,19 @@ public final class LocalKafka implements AutoCloseable {
     LocalKafka kafka = null;
     try {
       if (scratch) {
-        Files.writeString(dir.resolve(OWNER_FILE), ProcessHandle.current().pid() + "\n");
+        Files.writeString(dir.resolve(BrokerRegistry.OWNER_FILE), ProcessHandle.current().pid() + "\n");
       }
       Optional<Long> running = runningPid(dir);
       if (running.isPresent()) {
         throw new IllegalStateException("a broker already runs on " + dir + " (pid " + running.get() + ")");
       }
-      int[] ports = freePorts(b.saslUser == null ? 2 : 3);
+      int[] ports = BrokerConfig.freePorts(b.saslUser == null ? 2 : 3);
       Path props = dir.resolve(PROPS_FILE);
-      Properties server = serverProperties(b, dir, ports[0], ports[1]);
+      Properties server = BrokerConfig.serverProperties(b, dir, ports[0], ports[1]);
       if (b.saslUser != null) {
-        addSaslListener(server, b, ports[2]);
+        BrokerConfig.addSaslListener(server, b, ports[2]);
       }
-      writeProperties(props, server);
+      BrokerConfig.writeProperties(props, server);
       Path log = dir.resolve(LOG_FILE);
 
       List<String> cmd = new ArrayList<>();
@@ -219,15 +194,15 @@ public final class LocalKafka implements AutoCloseable {
         // Own session: a Ctrl-C in the terminal that ran `linkwatch broker start` must not reach it.
         cmd.add("/usr/bin/setsid");
       }
-      cmd.add(javaExecutable());
+      cmd.add(BrokerConfig.javaExecutable());
       cmd.add(b.heap);
       cmd.add("-XX:+UseSerialGC");
       cmd.add("-Djava.awt.headless=true");
       cmd.add("-cp");
-      cmd.add(brokerClasspath());
-      cmd.add(BROKER_MAIN);
+      cmd.add(BrokerConfig.brokerClasspath());
+      cmd.add(BrokerConfig.BROKER_MAIN);
       cmd.add(props.toString());
-      cmd.addAll(clusterIdArgs(dir));
+      cmd.addAll(BrokerConfig.clusterIdArgs(dir));
       if (b.detached) {
         cmd.add("--no-watchdog");
       }
@@ -248,8 +223,8 @@ public final class LocalKafka implements AutoCloseable {
         throw e;
       }
       kafka.relaunch = new Relaunch(pb, b.startTimeout);
-      Files.writeString(dir.resolve(PID_FILE), Long.toString(process.pid()) + "\n");
-      Files.writeString(dir.resolve(BOOTSTRAP_FILE), kafka.bootstrapServers() + "\n");
+      Files.writeString(dir.resolve(BrokerRegistry.PID_FILE), Long.toString(process.pid()) + "\n");
+      Files.writeString(dir.resolve(BrokerRegistry.BOOTSTRAP_FILE), kafka.bootstrapServers() + "\n");
       kafka.awaitServing(b.startTimeout);
       LOG.info("Kafka broker pid {} serves {} (data {}), started in {} ms", process.pid(),
           kafka.bootstrapServers(), dir, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
@@ -258,144 +233,18 @@ public final class LocalKafka implements AutoCloseable {
       if (kafka != null) {
         kafka.close();
       } else if (scratch) {
-        deleteRecursively(dir);
+        BrokerRegistry.deleteRecursively(dir);
       }
       throw e;
     }
   }
 
-  /**
-   * A SIGKILLed parent cannot delete its scratch dir (its broker does stop, via the stdin watchdog), so each
-   * start removes those whose recorded broker is gone. Dirs without a pid file may be starting right now;
-   * a dir whose owner JVM still lives is kept too, since a fault test may have killed its broker on
-   * purpose and is about to restart it there.
-   */
-  static void sweepStaleScratchDirs() {
-    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-    try (Stream<Path> dirs = Files.list(tmp)) {
-      for (Path dir : dirs.filter(d -> d.getFileName().toString().startsWith("linkwatch-kafka-")).toList()) {
-        if (Files.isRegularFile(dir.resolve(PID_FILE)) && runningPid(dir).isEmpty() && !ownerAlive(dir)) {
-          try {
-            deleteRecursively(dir);
-          } catch (IOException e) {
-            LOG.debug("cannot delete stale {}: {}", dir, e.toString());
-          }
-        }
-      }
-    } catch (IOException e) {
-      LOG.debug("cannot list {}: {}", tmp, e.toString());
-    }
-  }
 
-  private static Properties serverProperties(Builder b, Path dir, int port, int controllerPort) {
-    Properties p = new Properties();
-    p.setProperty("process.roles", "broker,controller");
-    p.setProperty("node.id", "1");
-    p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-    p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-    p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
-    p.setProperty("controller.listener.names", "CONTROLLER");
-    p.setProperty("inter.broker.listener.name", "PLAINTEXT");
-    p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-    p.setProperty("log.dirs", dir.resolve(KRAFT_LOGS).toString());
-    p.setProperty("num.partitions", Integer.toString(b.partitions));
-    p.setProperty("auto.create.topics.enable", "true");
-    p.setProperty("default.replication.factor", "1");
-    p.setProperty("min.insync.replicas", "1");
-    // Internal topics: one replica, and few partitions so the first consumer group or transaction is quick.
-    p.setProperty("offsets.topic.replication.factor", "1");
-    p.setProperty("offsets.topic.num.partitions", "1");
-    p.setProperty("transaction.state.log.replication.factor", "1");
-    p.setProperty("transaction.state.log.min.isr", "1");
-    p.setProperty("transaction.state.log.num.partitions", "1");
-    p.setProperty("share.coordinator.state.topic.replication.factor", "1");
-    p.setProperty("share.coordinator.state.topic.min.isr", "1");
-    p.setProperty("group.initial.rebalance.delay.ms", "0");
-    // Small machine: fewer threads, a small log-cleaner buffer (default 128 MB of heap).
-    p.setProperty("num.network.threads", "2");
-    p.setProperty("num.io.threads", "2");
-    p.setProperty("background.threads", "2");
-    p.setProperty("num.recovery.threads.per.data.dir", "1");
-    p.setProperty("log.cleaner.threads", "1");
-    p.setProperty("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024));
-    b.properties.forEach(p::setProperty);
-    return p;
-  }
 
-  /** A SASL_PLAINTEXT listener named SASL with broker-side PLAIN credentials; applied after the extras. */
-  private static void addSaslListener(Properties p, Builder b, int saslPort) {
-    p.setProperty("listeners", p.getProperty("listeners") + ",SASL://127.0.0.1:" + saslPort);
-    p.setProperty("advertised.listeners",
-        p.getProperty("advertised.listeners") + ",SASL://127.0.0.1:" + saslPort);
-    p.setProperty("listener.security.protocol.map",
-        p.getProperty("listener.security.protocol.map") + ",SASL:SASL_PLAINTEXT");
-    p.setProperty("listener.name.sasl.sasl.enabled.mechanisms", "PLAIN");
-    p.setProperty("listener.name.sasl.plain.sasl.jaas.config",
-        "org.apache.kafka.common.security.plain.PlainLoginModule required user_" + b.saslUser
-            + "=\"" + b.saslPassword + "\";");
-  }
 
-  private static void writeProperties(Path file, Properties p) throws IOException {
-    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      p.store(w, "written by linkwatch LocalKafka; regenerated on every start");
-    }
-  }
 
-  private static String javaExecutable() {
-    return ProcessHandle.current().info().command()
-        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-  }
 
-  /**
-   * The launcher jar (located through BrokerMain, present on this classpath with its dependencies excluded)
-   * plus the broker's own jars it lists.
-   */
-  static String brokerClasspath() throws IOException {
-    Class<?> main;
-    try {
-      main = Class.forName(BROKER_MAIN, false, LocalKafka.class.getClassLoader());
-    } catch (ClassNotFoundException e) {
-      throw new IOException("linkwatch-kafka-broker is not on the classpath", e);
-    }
-    Path launcher;
-    try {
-      launcher = Path.of(main.getProtectionDomain().getCodeSource().getLocation().toURI());
-    } catch (URISyntaxException | NullPointerException e) {
-      throw new IOException("cannot locate the jar of " + BROKER_MAIN, e);
-    }
-    String entries;
-    try (InputStream in = main.getResourceAsStream("broker.classpath")) {
-      if (in == null) {
-        throw new IOException("broker.classpath is missing next to " + BROKER_MAIN + " in " + launcher);
-      }
-      entries = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-    }
-    String first = entries.split(File.pathSeparator, 2)[0];
-    if (!Files.exists(Path.of(first))) {
-      throw new IOException("broker jar " + first + " is missing: broker.classpath was written on another "
-          + "machine; rebuild devstack/broker here (mvn install)");
-    }
-    return launcher + File.pathSeparator + entries;
-  }
 
-  private static int[] freePorts(int n) throws IOException {
-    // All sockets open at once so the ports are distinct; the broker binds them a second later.
-    ServerSocket[] sockets = new ServerSocket[n];
-    try {
-      int[] ports = new int[n];
-      for (int i = 0; i < n; i++) {
-        sockets[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        ports[i] = sockets[i].getLocalPort();
-      }
-      return ports;
-    } finally {
-      for (ServerSocket s : sockets) {
-        if (s != null) {
-          s.close();
-        }
-      }
-    }
-  }
 
   private void awaitServing(Duration timeout) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -405,7 +254,7 @@ public final class LocalKafka implements AutoCloseable {
       sleep(100);
     }
     Exception last = null;
-    try (Admin admin = admin(2_000)) {
+    try (Admin admin = BrokerAdmin.admin(bootstrapServers(), 2_000)) {
       while (true) {
         checkStillStarting(deadline, timeout, last);
         try {
@@ -454,17 +303,6 @@ public final class LocalKafka implements AutoCloseable {
     }
   }
 
-  private Admin admin(int timeoutMs) {
-    Properties p = new Properties();
-    p.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-    p.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(timeoutMs));
-    p.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString(Math.max(timeoutMs, 5_000)));
-    p.setProperty(AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, "100");
-    p.setProperty(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500");
-    p.setProperty(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, "100");
-    p.setProperty(AdminClientConfig.CLIENT_ID_CONFIG, "linkwatch-local-kafka");
-    return Admin.create(p);
-  }
 
   /** "127.0.0.1:PORT", the broker's PLAINTEXT listener. */
   public String bootstrapServers() {
@@ -479,84 +317,9 @@ public final class LocalKafka implements AutoCloseable {
     return "127.0.0.1:" + saslPort;
   }
 
-  /** Creates topics, or leaves them as they are if they exist; returns once every partition has a leader. */
-  public void createTopics(int partitions, String... names) {
-    List<NewTopic> topics = new ArrayList<>();
-    for (String name : names) {
-      topics.add(new NewTopic(name, partitions, (short) 1));
-    }
-    create(topics);
-  }
 
-  /** Like {@link #createTopics} with topic configs, e.g. {@code message.timestamp.type=LogAppendTime}. */
-  public void createTopic(String name, int partitions, Map<String, String> configs) {
-    create(List.of(new NewTopic(name, partitions, (short) 1).configs(configs)));
-  }
 
-  private void create(List<NewTopic> topics) {
-    if (topics.isEmpty()) {
-      return;
-    }
-    List<String> names = topics.stream().map(NewTopic::name).toList();
-    try (Admin admin = admin(10_000)) {
-      CreateTopicsResult result = admin.createTopics(topics);
-      for (Map.Entry<String, KafkaFuture<Void>> e : result.values().entrySet()) {
-        try {
-          e.getValue().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException ex) {
-          if (!(ex.getCause() instanceof TopicExistsException)) {
-            throw new IllegalStateException("cannot create topic " + e.getKey() + ": " + ex.getCause(), ex);
-          }
-        }
-      }
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (true) {
-        try {
-          Map<String, TopicDescription> described =
-              admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS);
-          boolean ready = described.values().stream()
-              .flatMap(d -> d.partitions().stream())
-              .map(TopicPartitionInfo::leader)
-              .allMatch(l -> l != null && !l.isEmpty());
-          if (ready && described.keySet().containsAll(names) && leadersServe(admin, described)) {
-            return;
-          }
-        } catch (ExecutionException ex) {
-          // metadata not propagated yet (UnknownTopicOrPartition): retry
-        }
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("topics " + names + " have no leaders after 30 s");
-        }
-        sleep(100);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while creating topics " + names, e);
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("timed out creating topics " + names, e);
-    }
-  }
 
-  /**
-   * Whether every partition's leader already serves it. The controller names a leader before the
-   * broker has taken the partition over; a first write in that gap gets NOT_LEADER_OR_FOLLOWER, after
-   * which Kafka 3.9's idempotent producer retried with OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery
-   * timeout (seen in SparkClusterIT and FlinkClusterIT). A ListOffsets request is answered by the
-   * leader's replica manager, so it succeeds only once the partition can take writes.
-   */
-  private static boolean leadersServe(Admin admin, Map<String, TopicDescription> described)
-      throws InterruptedException, TimeoutException {
-    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    described.forEach(
-        (name, d) ->
-            d.partitions().forEach(p -> latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
-    try {
-      admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
-      return true;
-    } catch (ExecutionException e) {
-      return false;
-    }
-  }
 
   public long pid() {
     return process.pid();
@@ -597,7 +360,7 @@ public final class LocalKafka implements AutoCloseable {
       }
     }
     resume(); // a stopped process cannot act on SIGTERM
-    terminate(process.toHandle());
+    BrokerRegistry.terminate(process.toHandle());
     try {
       process.getOutputStream().close();
     } catch (IOException ignored) {
@@ -605,9 +368,9 @@ public final class LocalKafka implements AutoCloseable {
     }
     try {
       if (scratch) {
-        deleteRecursively(dataDir);
+        BrokerRegistry.deleteRecursively(dataDir);
       } else {
-        Files.deleteIfExists(dataDir.resolve(PID_FILE));
+        Files.deleteIfExists(dataDir.resolve(BrokerRegistry.PID_FILE));
       }
     } catch (IOException e) {
       LOG.warn("cannot clean up {}: {}", dataDir, e.toString());
@@ -623,7 +386,7 @@ public final class LocalKafka implements AutoCloseable {
   public void kill() {
     Process p = process;
     p.destroyForcibly(); // SIGKILL on Unix; it also ends a stopped process
-    if (!waitForExit(p.toHandle(), Duration.ofSeconds(30))) {
+    if (!BrokerRegistry.waitForExit(p.toHandle(), Duration.ofSeconds(30))) {
       throw new IllegalStateException("Kafka broker pid " + p.pid() + " survived SIGKILL for 30 s");
     }
     paused.set(false);
@@ -650,13 +413,13 @@ public final class LocalKafka implements AutoCloseable {
     Relaunch r = relaunch;
     List<String> cmd = r.command().command();
     if (!cmd.contains("--cluster-id")) {
-      cmd.addAll(clusterIdArgs(dataDir));
+      cmd.addAll(BrokerConfig.clusterIdArgs(dataDir));
     }
     // Append: the log of the run that was killed tells what happened before the restart.
     r.command().redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
     long t0 = System.nanoTime();
     process = r.command().start();
-    Files.writeString(dataDir.resolve(PID_FILE), Long.toString(process.pid()) + "\n");
+    Files.writeString(dataDir.resolve(BrokerRegistry.PID_FILE), Long.toString(process.pid()) + "\n");
     awaitServing(r.startTimeout());
     LOG.info("Kafka broker restarted as pid {} on {}, serving after {} ms", process.pid(),
         bootstrapServers(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
@@ -688,7 +451,7 @@ public final class LocalKafka implements AutoCloseable {
     Path stat = Path.of("/proc", Long.toString(process.pid()), "stat");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {
-      Optional<String> text = readFile(stat);
+      Optional<String> text = BrokerRegistry.readFile(stat);
       if (text.isEmpty()) {
         return; // no procfs, or the process is gone: nothing to wait for
       }
@@ -734,105 +497,18 @@ public final class LocalKafka implements AutoCloseable {
     LOG.info("Kafka broker pid {} sent SIG{}", p.pid(), name);
   }
 
-  /**
-   * The broker formats its storage on every start and refuses a data dir formatted for another cluster
-   * id, so a kept data dir must be started with the id it was formatted with.
-   */
-  static List<String> clusterIdArgs(Path dir) throws IOException {
-    Path meta = dir.resolve(KRAFT_LOGS).resolve("meta.properties");
-    if (!Files.isRegularFile(meta)) {
-      return List.of();
-    }
-    Properties p = new Properties();
-    try (InputStream in = Files.newInputStream(meta)) {
-      p.load(in);
-    }
-    String id = p.getProperty("cluster.id");
-    return id == null ? List.of() : List.of("--cluster-id", id);
-  }
 
   /** The launch command and its start timeout, kept for {@link #restart()}. */
   private record Relaunch(ProcessBuilder command, Duration startTimeout) {}
 
-  private static boolean ownerAlive(Path dir) {
-    return readPid(dir.resolve(OWNER_FILE)).flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive).isPresent();
-  }
 
-  private static Optional<Long> readPid(Path file) {
-    return readFile(file).flatMap(s -> {
-      try {
-        return Optional.of(Long.parseLong(s));
-      } catch (NumberFormatException e) {
-        return Optional.empty();
-      }
-    });
-  }
 
-  /** The pid of a live broker started on this data dir (detached or not), from its pid file. */
-  public static Optional<Long> runningPid(Path dataDir) {
-    return readPid(dataDir.resolve(PID_FILE))
-        .flatMap(ProcessHandle::of)
-        .filter(ProcessHandle::isAlive)
-        .filter(LocalKafka::looksLikeBroker)
-        .map(ProcessHandle::pid);
-  }
 
-  /** The bootstrap servers of a live broker started on this data dir. */
-  public static Optional<String> runningBootstrapServers(Path dataDir) {
-    return runningPid(dataDir).flatMap(pid -> readFile(dataDir.resolve(BOOTSTRAP_FILE)));
-  }
 
-  /** Stops the broker running on this data dir, e.g. a detached one; false if none ran. */
-  public static boolean stop(Path dataDir) {
-    Optional<ProcessHandle> handle = runningPid(dataDir).flatMap(ProcessHandle::of);
-    handle.ifPresent(LocalKafka::terminate);
-    try {
-      Files.deleteIfExists(dataDir.resolve(PID_FILE));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return handle.isPresent();
-  }
 
-  /** A recycled pid must not make us kill a stranger. */
-  private static boolean looksLikeBroker(ProcessHandle h) {
-    Optional<String[]> args = h.info().arguments();
-    return args.isEmpty() || Arrays.asList(args.get()).contains(BROKER_MAIN);
-  }
 
-  private static Optional<String> readFile(Path file) {
-    try {
-      return Files.isRegularFile(file) ? Optional.of(Files.readString(file).trim()) : Optional.empty();
-    } catch (IOException e) {
-      return Optional.empty();
-    }
-  }
 
-  private static void terminate(ProcessHandle h) {
-    if (!h.isAlive()) {
-      return;
-    }
-    h.destroy();
-    if (!waitForExit(h, STOP_GRACE)) {
-      LOG.warn("Kafka broker pid {} ignored SIGTERM for {}, killing it", h.pid(), STOP_GRACE);
-      h.destroyForcibly();
-      waitForExit(h, Duration.ofSeconds(10));
-    }
-  }
 
-  private static boolean waitForExit(ProcessHandle h, Duration timeout) {
-    try {
-      h.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      return true;
-    } catch (TimeoutException e) {
-      return false;
-    } catch (ExecutionException e) {
-      return !h.isAlive();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return !h.isAlive();
-    }
-  }
 
   private static void sleep(long ms) {
     try {
@@ -843,14 +519,29 @@ public final class LocalKafka implements AutoCloseable {
     }
   }
 
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
+
+  /** The pid of a live broker started on this data dir (detached or not), from its pid file. */
+  public static Optional<Long> runningPid(Path dataDir) {
+    return BrokerRegistry.runningPid(dataDir);
+  }
+
+  /** The bootstrap servers of a live broker started on this data dir. */
+  public static Optional<String> runningBootstrapServers(Path dataDir) {
+    return BrokerRegistry.runningBootstrapServers(dataDir);
+  }
+
+  /** Stops the broker running on this data dir, e.g. a detached one; false if none ran. */
+  public static boolean stop(Path dataDir) {
+    return BrokerRegistry.stop(dataDir);
+  }
+
+  /** Creates topics, or leaves them as they are if they exist; returns once every partition has a leader. */
+  public void createTopics(int partitions, String... names) {
+    BrokerAdmin.createTopics(bootstrapServers(), partitions, names);
+  }
+
+  /** Like {@link #createTopics} with topic configs, e.g. {@code message.timestamp.type=LogAppendTime}. */
+  public void createTopic(String name, int partitions, Map<String, String> configs) {
+    BrokerAdmin.createTopic(bootstrapServers(), name, partitions, configs);
   }
 }

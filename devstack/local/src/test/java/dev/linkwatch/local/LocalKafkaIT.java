@@ -96,7 +96,7 @@ class LocalKafkaIT {
       assertThat(broker.isAlive()).isFalse();
 
       assertThat(dir).as("left behind by the SIGKILLed parent").isDirectory();
-      LocalKafka.sweepStaleScratchDirs();
+      BrokerRegistry.sweepStaleScratchDirs();
       assertThat(dir).as("swept by the next start").doesNotExist();
     } finally {
       parent.destroyForcibly();
@@ -168,7 +168,7 @@ class LocalKafkaIT {
       assertThat(kafka.isAlive()).isFalse();
       assertThat(portAccepts(bootstrap)).as("nothing listens while it is down").isFalse();
       assertThatThrownBy(kafka::pause).isInstanceOf(IllegalStateException.class);
-      LocalKafka.sweepStaleScratchDirs(); // another test starting its broker now must leave this dir alone
+      BrokerRegistry.sweepStaleScratchDirs(); // another test starting its broker now must leave this dir alone
       assertThat(kafka.logFile()).as("scratch dir of a live owner survives a sweep").exists();
 
       kafka.restart();
