@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.linkwatch.contract.OutputContract;
 import dev.linkwatch.core.Catalog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -149,15 +150,17 @@ public class RealSourcesRoutingTest {
                         .via(
                             r ->
                                 r.sourceTopic() + "/" + r.sourceOffset() + "=unmatched "
-                                    // Lenient: Enrichment.wrap's output is being fixed elsewhere.
-                                    + RouteByOutcomeTest.json(r.value()).get("code").asInt())))
+                                    + OutputContract.check("unmatched", r.value()).get("code").asInt())))
         .and(
             parsed
                 .notices()
                 .apply(
                     "N",
                     MapElements.into(TypeDescriptors.strings())
-                        .via(n -> n.sourceTopic() + "/" + n.sourceOffset() + "=notice")))
+                        .via(
+                            n ->
+                                n.sourceTopic() + "/" + n.sourceOffset() + "="
+                                    + OutputContract.check("unmatched", n.value()).get("outcome").asText())))
         .and(
             parsed
                 .failures()
@@ -176,7 +179,7 @@ public class RealSourcesRoutingTest {
   }
 
   private static String enriched(byte[] value) {
-    JsonNode e = strict(value).get("enriched");
+    JsonNode e = OutputContract.check("matched", value).get("enriched");
     return e.get("platform").asText() + " " + e.get("post_id").asText() + " " + e.get("post_url").asText();
   }
 

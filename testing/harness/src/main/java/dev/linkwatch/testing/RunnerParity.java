@@ -64,6 +64,73 @@ public final class RunnerParity {
     }
   }
 
+  /** The real Bluesky Jetstream and Mastodon samples the replay servers serve (devstack resources). */
+  static final List<String> REAL_SAMPLES =
+      List.of(
+          "bluesky_jetstream_v1_window152.jsonl",
+          "bluesky_jetstream_posts_reposts_deletes.jsonl",
+          "mastodon_statuses.jsonl",
+          "mastodon_stream_frames.jsonl");
+
+  /**
+   * Every real Jetstream event and Mastodon status or frame of the bundled samples, between generated
+   * tweets (so some records match), on the DirectRunner and on {@code runnerArgs}: fails unless every
+   * output file is the same, every line is accounted for once, and the counts name each platform with
+   * as many records as its samples have lines.
+   */
+  public static void assertRealSourcesSameAsDirectRunner(Path dir, String... runnerArgs) throws IOException {
+    Path input = dir.resolve("mixed.jsonl");
+    TweetGenerator generator = new TweetGenerator(7, 0.03, Instant.parse("2017-01-12T00:00:00Z"));
+    int lines = 0;
+    Map<String, Integer> perPlatform = new java.util.TreeMap<>();
+    try (OutputStream out = Files.newOutputStream(input)) {
+      for (String sample : REAL_SAMPLES) {
+        try (var in = TweetGenerator.class.getResourceAsStream("replay/" + sample)) {
+          if (in == null) {
+            throw new IllegalStateException("replay/" + sample + " is not on the classpath (devstack)");
+          }
+          for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+            if (line.isBlank()) {
+              continue;
+            }
+            out.write(line.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.write('\n');
+            out.write(generator.next().value());
+            out.write('\n');
+            lines += 2;
+            perPlatform.merge(sample.startsWith("bluesky") ? "bluesky" : "mastodon", 1, Integer::sum);
+          }
+        }
+      }
+    }
+    Map<String, List<String>> direct = run(input, dir.resolve("direct"), "--runner=DirectRunner");
+    Map<String, List<String>> other = run(input, dir.resolve("other"), runnerArgs);
+    for (String file : direct.keySet()) {
+      if (!direct.get(file).equals(other.get(file))) {
+        throw new AssertionError(
+            file + ".jsonl differs on the real samples: DirectRunner " + direct.get(file).size() + " lines, "
+                + String.join(" ", runnerArgs) + " " + other.get(file).size() + " lines");
+      }
+    }
+    int routed = direct.get("matched").size() + direct.get("unmatched").size() + direct.get("errors").size();
+    if (routed != lines) {
+      throw new AssertionError(routed + " records routed for " + lines + " lines");
+    }
+    // Lines the parser cannot place (the samples' repacked SSE pairs) count under "unknown", so a
+    // platform's count may be below its lines, never above; the posts themselves must be there.
+    for (Map.Entry<String, Integer> e : perPlatform.entrySet()) {
+      long counted =
+          direct.get("counts").stream()
+              .filter(l -> l.contains("\"scope\":\"run\"") && l.contains("\"metric\":\"platform_inbound\"")
+                  && l.contains("\"key\":\"" + e.getKey() + "\""))
+              .mapToLong(l -> Long.parseLong(l.replaceAll(".*\"count\":(\\d+).*", "$1")))
+              .sum();
+      if (counted == 0 || counted > e.getValue()) {
+        throw new AssertionError(e.getKey() + ": counted " + counted + " records of " + e.getValue() + " sample lines");
+      }
+    }
+  }
+
   /**
    * The four output files of one run, each sorted; fails if the run does not finish or a line breaks
    * its channel's contract.

@@ -11,4 +11,9 @@ class FlinkParityIT {
   void sameOutputsAsTheDirectRunner(@TempDir Path dir) throws Exception {
     RunnerParity.assertSameAsDirectRunner(dir, "--runner=FlinkRunner");
   }
+
+  @Test
+  void sameOutputsAsTheDirectRunnerOnRealBlueskyAndMastodonRecords(@TempDir Path dir) throws Exception {
+    RunnerParity.assertRealSourcesSameAsDirectRunner(dir, "--runner=FlinkRunner");
+  }
 }
