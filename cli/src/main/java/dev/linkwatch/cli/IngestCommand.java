@@ -84,7 +84,7 @@ final class IngestCommand implements Callable<Integer> {
         }
         settings = settings.withEndpoints(endpoints);
       }
-      String bootstrap = ToolCommands.bootstrap(bootstrapServers);
+      String bootstrap = LocalState.bootstrap(bootstrapServers);
       System.err.println("linkwatch ingest bluesky: writing to " + topic + " at " + bootstrap + ", cursor in " + cursorFile);
       try (KafkaWriter kafka = new KafkaWriter(bootstrap, topic, compression, Map.of())) {
         JetstreamBridge bridge = new JetstreamBridge(settings, kafka, System.err);
@@ -171,7 +171,7 @@ final class IngestCommand implements Callable<Integer> {
       } catch (IllegalArgumentException | IOException e) {
         throw new ConfigException(e.getMessage());
       }
-      String bootstrap = ToolCommands.bootstrap(bootstrapServers);
+      String bootstrap = LocalState.bootstrap(bootstrapServers);
       System.err.println("linkwatch ingest mastodon: " + settings.stream() + (tag == null ? "" : " #" + tag) + " of " + settings.server().getHost() + " to " + topic + " at " + bootstrap + ", cursor in " + cursorFile);
       try (KafkaWriter kafka = new KafkaWriter(bootstrap, topic, compression, Map.of())) {
         MastodonBridge bridge = new MastodonBridge(settings, token, kafka, System.err);

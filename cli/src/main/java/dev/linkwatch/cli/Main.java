@@ -35,11 +35,11 @@ import picocli.CommandLine.Option;
     subcommands = {
       RunCommand.class,
       Main.DemoCommand.class,
-      ToolCommands.Generate.class,
-      ToolCommands.Broker.class,
+      GenerateCommand.class,
+      BrokerCommand.class,
       IngestCommand.class,
-      ToolCommands.Topics.class,
-      ToolCommands.Bench.class,
+      TopicsCommand.class,
+      BenchCommand.class,
       VerifyCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -83,7 +83,7 @@ final class RunCommand implements Callable<Integer> {
     if (!files && !givesBootstrapServers(pipelineArgs) && options.getBootstrapServers().equals("127.0.0.1:9092")) {
       // No address given: the broker 'linkwatch broker start' runs, when there is one, as for the other
       // tools; the start-up line names what was picked.
-      options.setBootstrapServers(ToolCommands.bootstrap(null));
+      options.setBootstrapServers(LocalState.bootstrap(null));
     }
     Settings settings = Settings.from(options);
     Path stdoutDir = null;

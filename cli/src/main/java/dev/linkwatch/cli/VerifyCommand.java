@@ -54,7 +54,7 @@ final class VerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Map<String, Object> client = new HashMap<>(KafkaClientSettings.of(kafkaProperties, kafkaPropertiesFile));
-    client.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, ToolCommands.bootstrap(bootstrapServers));
+    client.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalState.bootstrap(bootstrapServers));
     List<String> topics =
         outputs != null && !outputs.isEmpty()
             ? outputs
