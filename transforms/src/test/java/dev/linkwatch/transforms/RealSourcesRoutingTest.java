@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.linkwatch.contract.OutputContract;
 import dev.linkwatch.core.Catalog;
+import dev.linkwatch.samples.RealSamples;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,7 @@ import org.junit.Test;
 
 /**
  * Every real Bluesky Jetstream event and Mastodon status and frame in src/test/resources/sources (see
- * its README) through the whole detection chain on the DirectRunner, mixed with tweets in one input
+ * its README; expected routes shared with the runner ITs through {@link RealSamples}) through the whole detection chain on the DirectRunner, mixed with tweets in one input
  * as a topic carrying several shapes would be: each record leaves exactly once, with the outcome the
  * rules give it, checked record by record.
  */
@@ -55,73 +56,14 @@ public class RealSourcesRoutingTest {
     return RealTweetsRoutingTest.lines(file, "/sources/");
   }
 
-  /**
-   * The docs' SSE pairs, repacked by the samples' curator as {"sse_event","sse_data"}, become the
-   * WebSocket frame a server sends for the same event (same event name, data as the payload string).
-   */
-  private static List<SourceRecord> sseAsFrames() {
+  /** A sample file as a stream carries it (see {@link RealSamples#fed}), numbered from 1 as offsets. */
+  private static List<SourceRecord> fed(String file) {
     List<SourceRecord> out = new ArrayList<>();
-    for (SourceRecord r : lines("mastodon_stream_frames.jsonl")) {
-      JsonNode n = strict(r.value());
-      if (!n.has("sse_event")) {
-        out.add(r);
-        continue;
-      }
-      ObjectNode frame = STRICT.createObjectNode();
-      frame.putArray("stream").add("public");
-      frame.put("event", n.get("sse_event").textValue());
-      frame.put("payload", n.get("sse_data").textValue());
-      try {
-        out.add(
-            new SourceRecord(
-                r.topic(), r.partition(), r.offset(), 0L, null, STRICT.writeValueAsBytes(frame)));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+    long line = 0;
+    for (byte[] value : RealSamples.fed(file)) {
+      out.add(new SourceRecord(file, 0, ++line, 0L, null, value));
     }
     return out;
-  }
-
-  /** file -> outcome per line (1-based), as the rules say (see the index files). */
-  private static Map<String, String> expected() {
-    Map<String, String> e = new TreeMap<>();
-    String posts = "bluesky_jetstream_posts_reposts_deletes.jsonl";
-    // Posts with a link facet or an external embed: not on the whitelist, no catalog pair named.
-    for (int l : new int[] {2, 21, 25, 26, 30}) {
-      e.put(posts + "/" + l, "unmatched 0");
-    }
-    // Posts without facets or embeds (or only tags, or only images): no URLs, not "no entities".
-    for (int l : new int[] {4, 8, 12, 14, 16, 17, 18, 19, 23, 24, 27, 28}) {
-      e.put(posts + "/" + l, "unmatched -3");
-    }
-    for (int l : new int[] {6, 7, 10, 11, 13, 15}) {
-      e.put(posts + "/" + l, "unmatched -1"); // reposts
-    }
-    // Likes, follow deletes, a teal.fm scrobble, an actor status, a post delete, identity, account.
-    for (int l : new int[] {1, 3, 5, 9, 20, 22, 29, 31, 32}) {
-      e.put(posts + "/" + l, "notice");
-    }
-    String statuses = "mastodon_statuses.jsonl";
-    for (int l : new int[] {4, 9, 10, 12, 13, 14, 15, 17, 19, 23}) {
-      e.put(statuses + "/" + l, "unmatched 0"); // content links and cards
-    }
-    // 22 is a quote whose only link is the quote-inline "RE:" paragraph.
-    for (int l : new int[] {1, 2, 3, 5, 6, 7, 8, 11, 16, 18, 22, 24, 25, 26}) {
-      e.put(statuses + "/" + l, "unmatched -3");
-    }
-    e.put(statuses + "/20", "unmatched -1"); // boosts
-    e.put(statuses + "/21", "unmatched -1");
-    String frames = "mastodon_stream_frames.jsonl";
-    for (int l : new int[] {1, 4, 7, 9, 10, 13, 16, 18}) {
-      e.put(frames + "/" + l, "unmatched -3");
-    }
-    for (int l : new int[] {6, 12, 15}) {
-      e.put(frames + "/" + l, "unmatched 0");
-    }
-    for (int l : new int[] {2, 3, 5, 8, 11, 14, 17}) {
-      e.put(frames + "/" + l, "notice");
-    }
-    return e;
   }
 
   private PCollection<String> outcomes(List<SourceRecord> input, Catalog catalog) {
@@ -186,12 +128,13 @@ public class RealSourcesRoutingTest {
   @Test
   public void everyRealPostEventAndFrameIsRoutedOnceAsTheRulesSay() {
     List<SourceRecord> input = new ArrayList<>();
-    input.addAll(lines("bluesky_jetstream_posts_reposts_deletes.jsonl"));
-    input.addAll(lines("mastodon_statuses.jsonl"));
-    input.addAll(sseAsFrames());
+    input.addAll(fed(RealSamples.POSTS));
+    input.addAll(fed(RealSamples.STATUSES));
+    input.addAll(fed(RealSamples.FRAMES));
     // Tweets in the same input: the v1.1 file's 21 retweets still leave as retweets.
     input.addAll(RealTweetsRoutingTest.lines("tweets_v1.jsonl"));
-    Map<String, String> expected = expected();
+    Map<String, String> expected = new TreeMap<>(RealSamples.expectedRoutes());
+    expected.keySet().removeIf(k -> k.startsWith(RealSamples.WINDOW + "/"));
     assertThat(expected).hasSize(32 + 26 + 18);
     int total = input.size();
 
@@ -221,18 +164,23 @@ public class RealSourcesRoutingTest {
 
   @Test
   public void everyEventOfTheFullJetstreamWindowIsAccountedFor() {
-    List<SourceRecord> input = lines("bluesky_jetstream_v1_window152.jsonl");
+    List<SourceRecord> input = fed(RealSamples.WINDOW);
+    Map<String, String> copied = new TreeMap<>(RealSamples.expectedRoutes());
+    copied.keySet().removeIf(k -> !k.startsWith(RealSamples.WINDOW + "/"));
     PAssert.that(outcomes(input, Catalog.original()))
         .satisfies(
             all -> {
               Map<String, Integer> by = new HashMap<>();
+              Map<String, String> got = new TreeMap<>();
               for (String o : all) {
-                by.merge(o.substring(o.indexOf('=') + 1), 1, Integer::sum);
+                String outcome = o.substring(o.indexOf('=') + 1);
+                by.merge(outcome, 1, Integer::sum);
+                got.put(o.substring(0, o.indexOf('=')), outcome);
               }
               // 17 posts (5 with links), 15 reposts, 120 notices, no errors.
-              assertThat(by)
-                  .containsExactlyInAnyOrderEntriesOf(
-                      Map.of("unmatched 0", 5, "unmatched -3", 12, "unmatched -1", 15, "notice", 120));
+              assertThat(by).containsExactlyInAnyOrderEntriesOf(RealSamples.windowTotals());
+              // The lines the posts sample copies route as they do there.
+              assertThat(got).containsAllEntriesOf(copied);
               return null;
             });
     p.run();
