@@ -11,9 +11,4 @@ class FlinkParityIT {
   void sameOutputsAsTheDirectRunner(@TempDir Path dir) throws Exception {
     RunnerParity.assertSameAsDirectRunner(dir, "--runner=FlinkRunner");
   }
-
-  @Test
-  void sameOutputsAsTheDirectRunnerOnRealBlueskyAndMastodonRecords(@TempDir Path dir) throws Exception {
-    RunnerParity.assertRealSourcesSameAsDirectRunner(dir, "--runner=FlinkRunner");
-  }
 }

@@ -14,7 +14,7 @@ import dev.linkwatch.sources.JetstreamBridge;
 import dev.linkwatch.sources.KafkaWriter;
 import dev.linkwatch.testing.KeptLogs;
 import dev.linkwatch.testing.SharedKafka;
-import dev.linkwatch.testing.SourceNoticeContract;
+import dev.linkwatch.contract.OutputContract;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -141,7 +141,7 @@ class JetstreamExactlyOnceIT {
       for (String topic : routed) {
         String channel = topic.substring(topic.lastIndexOf('.') + 1);
         for (ConsumerRecord<byte[], byte[]> r : outputs.get(topic)) {
-          JsonNode record = SourceNoticeContract.check(channel, r.value(), topic + ":" + r.offset());
+          JsonNode record = OutputContract.check(channel, r.value(), topic + ":" + r.offset());
           got.merge(identity(channel.equals("matched") ? record : record.get("tweet")), 1, Integer::sum);
         }
       }

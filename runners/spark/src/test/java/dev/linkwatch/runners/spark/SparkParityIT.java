@@ -11,9 +11,4 @@ class SparkParityIT {
   void sameOutputsAsTheDirectRunner(@TempDir Path dir) throws Exception {
     RunnerParity.assertSameAsDirectRunner(dir, "--runner=SparkRunner", "--sparkMaster=local[2]");
   }
-
-  @Test
-  void sameOutputsAsTheDirectRunnerOnRealBlueskyAndMastodonRecords(@TempDir Path dir) throws Exception {
-    RunnerParity.assertRealSourcesSameAsDirectRunner(dir, "--runner=SparkRunner", "--sparkMaster=local[2]");
-  }
 }

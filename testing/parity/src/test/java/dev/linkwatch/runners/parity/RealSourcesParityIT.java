@@ -7,7 +7,6 @@ import dev.linkwatch.local.ChildJvm;
 import dev.linkwatch.pipeline.kafka.DeliveryCheck;
 import dev.linkwatch.samples.RealSamples;
 import dev.linkwatch.testing.RunnerParity;
-import dev.linkwatch.testing.SourceNoticeContract;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,8 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * window, the posts/reposts/deletes, Mastodon statuses and stream frames) through {@code linkwatch run}
  * in file mode on the DirectRunner, Flink and Spark {@code local[2]}, each in its own JVM on its runner
  * module's classpath. The three runs must write the same records (every output file the same lines;
- * counts without pane timing), every line read strictly through {@link OutputContract} (but for the
- * notice-kind gap {@link SourceNoticeContract} names), and every
+ * counts without pane timing), every line read strictly through {@link OutputContract}, and every
  * sample record must leave exactly once, where {@link RealSamples#expectedRoutes} says.
  */
 class RealSourcesParityIT {
@@ -78,7 +76,7 @@ class RealSourcesParityIT {
       for (String channel : OutputContract.CHANNELS) {
         List<String> written = Files.readAllLines(out.resolve(channel + ".jsonl"), StandardCharsets.UTF_8);
         for (int i = 0; i < written.size(); i++) {
-          SourceNoticeContract.check(channel, written.get(i).getBytes(StandardCharsets.UTF_8), runner + " " + channel + ":" + (i + 1));
+          OutputContract.check(channel, written.get(i).getBytes(StandardCharsets.UTF_8), runner + " " + channel + ":" + (i + 1));
         }
       }
       outputs.put(runner, RunnerParity.sortedOutputs(dir.resolve("out").resolve(runner)));
@@ -90,8 +88,7 @@ class RealSourcesParityIT {
       }
     }
 
-    int[] tolerated = {0};
-    Map<String, String> routes = routes(direct, tolerated);
+    Map<String, String> routes = routes(direct);
     assertThat(routes).as("every sample line leaves once").hasSize(lines);
     assertThat(routes).containsAllEntriesOf(RealSamples.expectedRoutes());
     Map<String, Integer> window = new TreeMap<>();
@@ -102,20 +99,16 @@ class RealSourcesParityIT {
           }
         });
     assertThat(window).containsExactlyInAnyOrderEntriesOf(RealSamples.windowTotals());
-    System.out.println("RealSourcesParityIT: " + lines + " lines, same on three runners; notices let through"
-        + " the unmatched schema's notice-kind gap: " + tolerated[0]);
+    System.out.println("RealSourcesParityIT: " + lines + " lines, the same on three runners, every record keeping its contract");
   }
 
   /** {@code file/line} to outcome, as {@link RealSamples} writes them; fails on a line routed twice. */
-  private static Map<String, String> routes(Map<String, List<String>> outputs, int[] tolerated) {
+  private static Map<String, String> routes(Map<String, List<String>> outputs) {
     Map<String, String> routes = new TreeMap<>();
     for (String channel : List.of("matched", "unmatched", "errors")) {
       for (String line : outputs.get(channel)) {
         byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
-        var record = SourceNoticeContract.check(channel, bytes, line);
-        if (SourceNoticeContract.onlyTheGap(channel, bytes)) {
-          tolerated[0]++;
-        }
+        var record = OutputContract.check(channel, bytes, line);
         DeliveryCheck.Coordinates source = DeliveryCheck.Coordinates.fromBody(bytes);
         assertThat(source).as("source of " + line).isNotNull();
         String outcome =
