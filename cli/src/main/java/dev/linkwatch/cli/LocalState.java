@@ -15,7 +15,19 @@ final class LocalState {
    * linkwatch's own state lives in the checkout ({@code LINKWATCH_HOME}, set by the launcher), wherever
    * the command is run from: the user's relative paths mean what they mean where the user is.
    */
-  static final Path HOME = Path.of(System.getenv().getOrDefault("LINKWATCH_HOME", ".")).toAbsolutePath();
+  static final Path HOME = home();
+
+  /** LINKWATCH_HOME, else -Dlinkwatch.home, else the checkout above the working directory, else it. */
+  private static Path home() {
+    String given = System.getenv("LINKWATCH_HOME");
+    if (given == null) {
+      given = System.getProperty("linkwatch.home");
+    }
+    if (given != null) {
+      return Path.of(given).toAbsolutePath();
+    }
+    return dev.linkwatch.local.ChildJvm.findProjectRoot().orElse(Path.of("").toAbsolutePath());
+  }
 
   static final Path BROKER_DIR = HOME.resolve(".linkwatch").resolve("broker");
 
