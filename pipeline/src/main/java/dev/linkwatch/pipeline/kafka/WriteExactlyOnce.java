@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * reach ({@link PartitionTransactions}); a record whose input offset is already below that marker
  * was written before the restart and is dropped. This needs two things: the records of one input
  * partition reach the writer in offset order, which the runner must declare ({@link
- * KeepsPartitionOrder}, checked by {@link #requireOrderedRunner} when the sinks are built), and each
+ * KeepsPartitionOrder}, checked by {@link #requireOrderedRunner} when the sinks are built, before the
+ * runner hands the pipeline to the engine's own runner), and each
  * input record goes to one branch (routing depends only on the record). Flink ends each step's open bundle while it takes the step's part of a checkpoint, so a
  * completed checkpoint's read position is never past what the writers have committed.
  *
@@ -79,7 +80,6 @@ public final class WriteExactlyOnce extends PTransform<PCollection<OutputRecord>
 
   @Override
   public PDone expand(PCollection<OutputRecord> input) {
-    requireOrderedRunner(input.getPipeline().getOptions().getRunner());
     if (!producerConfig.containsKey(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
       throw new ConfigException("bootstrapServers: needed by the exactly-once writer");
     }
