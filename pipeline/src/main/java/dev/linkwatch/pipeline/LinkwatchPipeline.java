@@ -39,22 +39,22 @@ public final class LinkwatchPipeline {
 
   public static PipelineResult run(LinkwatchOptions options) {
     Settings settings = Settings.from(options);
-    Pipeline pipeline = Pipeline.create(options);
     boolean files = options.getInput() != null;
     if (files && options.getOutput() == null) {
       throw new ConfigException("input is set but output is not: file mode needs both");
     }
-    buildPipeline(
-        pipeline,
-        settings,
+    // Source and sinks first: they check the options as the user gave them, before Pipeline.create
+    // lets the runner rewrite them (LinkwatchFlinkRunner names Beam's FlinkRunner as its delegate).
+    PTransform<PBegin, PCollection<SourceRecord>> source =
         files
             ? FileIo.readLines(options.getInput(), settings.windowing().timeDomain())
-            : KafkaIo.readTweets(options, settings),
-        files
-            ? FileIo.sinks(options.getOutput())
-            : KafkaIo.sinks(options, settings));
+            : KafkaIo.readTweets(options, settings);
+    Sinks sinks = files ? FileIo.sinks(options.getOutput()) : KafkaIo.sinks(options, settings);
+    Pipeline pipeline = Pipeline.create(options);
+    buildPipeline(pipeline, settings, source, sinks);
     return pipeline.run();
   }
+
 
   /**
    * The job's shape: read, parse, classify links, match the catalog, route by outcome, write each
