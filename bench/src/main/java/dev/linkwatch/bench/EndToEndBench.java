@@ -6,13 +6,10 @@ import dev.linkwatch.core.Catalog;
 import dev.linkwatch.core.CatalogEntry;
 import dev.linkwatch.local.ChildJvm;
 import dev.linkwatch.local.LocalKafka;
-import dev.linkwatch.local.RunnerClasspath;
-import dev.linkwatch.pipeline.ConfigException;
 import dev.linkwatch.local.TweetGenerator;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,31 +98,16 @@ public final class EndToEndBench {
       List<Row> rows,
       List<long[]> memorySamples) {}
 
-  static final Map<String, String> DESCRIPTIONS =
-      Map.of(
-          "flink", "linkwatch, embedded Flink, parallelism 2",
-          "flink-copying", "linkwatch, embedded Flink, parallelism 2, Beam's copying and metrics on",
-          "flink-1s-bundles", "linkwatch, embedded Flink, parallelism 2, Beam's 1 s bundles",
-          "spark", "linkwatch, Spark local[2] (bounded read)",
-          "direct", "linkwatch, DirectRunner (enforcement off)",
-          "limit", "limit: plain consumer, same rules, producer, 1 thread",
-          "original", "original's algorithm, plain loop, 1 thread");
-
-  private static final String TOPIC = "bench.tweets";
+  static final String TOPIC = "bench.tweets";
   private final Config config;
   private final PrintStream log;
+  private final Contestants contestants;
   private final List<ChildJvm> children = Collections.synchronizedList(new ArrayList<>());
 
   public EndToEndBench(Config config, PrintStream log) {
     this.config = config;
     this.log = log;
-    for (String c : config.contestants()) {
-      if (!DESCRIPTIONS.containsKey(c)) {
-        throw new ConfigException(
-            "bench e2e: unknown contestant '" + c + "' (known: " + String.join(", ", DESCRIPTIONS.keySet()) + ")");
-      }
-      classpath(runnerOf(c));
-    }
+    this.contestants = new Contestants(config);
   }
 
   public Result run() throws Exception {
@@ -144,7 +126,7 @@ public final class EndToEndBench {
           config.tweets(), meanBytes, (System.nanoTime() - t0) / 1e9);
       if (config.minutes() > 0) {
         List<long[]> samples = memoryRun(kafka, catalogFile);
-        return new Result(started, Instant.now(), config.tweets(), meanBytes, config.catalogNames(), 0, machine(), List.of(), samples);
+        return new Result(started, Instant.now(), config.tweets(), meanBytes, config.catalogNames(), 0, BenchReport.machine(), List.of(), samples);
       }
       log.printf("  read the topic once to warm the broker's fetch path: %.1f s%n", warmFetchPath(kafka.bootstrapServers()));
       Map<String, List<Sample>> samples = new LinkedHashMap<>();
@@ -159,7 +141,7 @@ public final class EndToEndBench {
         }
       }
       return new Result(started, Instant.now(), config.tweets(), meanBytes, config.catalogNames(),
-          config.rounds(), machine(), rows(samples), List.of());
+          config.rounds(), BenchReport.machine(), BenchReport.rows(samples), List.of());
     } finally {
       killChildren();
       try {
@@ -168,20 +150,6 @@ public final class EndToEndBench {
         // shutting down: the hook runs anyway
       }
     }
-  }
-
-  private static String runnerOf(String contestant) {
-    return switch (contestant) {
-      case "spark" -> "spark";
-      // The baselines need no engine: the DirectRunner module's classpath is the lightest that holds
-      // linkwatch, and it is built before the Flink and Spark modules.
-      case "direct", "limit", "original" -> "direct";
-      default -> "flink";
-    };
-  }
-
-  private String classpath(String runner) {
-    return RunnerClasspath.of(config.projectDir(), runner);
   }
 
   /** The catalog every contestant loads: real names, scaled up with numbered copies as MatcherBench does. */
@@ -243,8 +211,8 @@ public final class EndToEndBench {
     String prefix = "r" + round + "." + contestant;
     List<String> outputs = List.of(prefix + ".matched", prefix + ".unmatched", prefix + ".errors");
     kafka.createTopics(2, outputs.get(0), outputs.get(1), outputs.get(2), prefix + ".counts");
-    long expected = recordsFor(contestant);
-    ChildJvm.Spec command = command(kafka.bootstrapServers(), catalogFile, contestant, prefix, expected, 0);
+    long expected = contestants.recordsFor(contestant);
+    ChildJvm.Spec command = contestants.command(kafka.bootstrapServers(), catalogFile, contestant, prefix, expected, 0);
     Path childLog = config.workDir().resolve(prefix + ".log");
     try (KafkaConsumer<byte[], byte[]> watcher = watcher(kafka.bootstrapServers())) {
       List<TopicPartition> parts = new ArrayList<>();
@@ -315,107 +283,6 @@ public final class EndToEndBench {
       deleteTopics(kafka.bootstrapServers(), outputs, prefix + ".counts");
       return new Sample(contestant, expected, seen, seconds, steady, whole, heap[0], heap[1], note);
     }
-  }
-
-  /**
-   * How many of the topic's records a contestant processes: all, except for the two that manage
-   * hundreds a second (the original's loop, and the DirectRunner, whose million would take over half
-   * an hour), which take the first ones.
-   */
-  long recordsFor(String contestant) {
-    return switch (contestant) {
-      case "original" -> Math.min(config.originalRecords(), config.tweets());
-      case "direct" -> Math.min(config.directRecords(), config.tweets());
-      default -> config.tweets();
-    };
-  }
-
-  private ChildJvm.Spec command(
-      String bootstrap, Path catalogFile, String contestant, String prefix, long expected, int gcSampleSeconds) {
-    List<String> jvm = new ArrayList<>();
-    // Spark's bounded read holds the whole input in memory (figures in docs/benchmarks.md).
-    String heap = contestant.equals("spark") ? config.sparkHeap() : config.childHeap();
-    jvm.add("-Xmx" + heap);
-    jvm.add("-Xms" + heap);
-    // For profiling a contestant, e.g. LINKWATCH_BENCH_CHILD_OPTS=-XX:StartFlightRecording=filename=x.jfr
-    String extra = System.getenv("LINKWATCH_BENCH_CHILD_OPTS");
-    if (extra != null && !extra.isBlank()) {
-      jvm.addAll(List.of(extra.trim().split("\\s+")));
-    }
-    jvm.add("-Dorg.slf4j.simpleLogger.log.org.apache.flink=error");
-    jvm.add("-Dorg.slf4j.simpleLogger.log.org.apache.kafka=error");
-    jvm.add("-Dorg.slf4j.simpleLogger.log.org.apache.spark=error");
-    jvm.add("-Dorg.slf4j.simpleLogger.log.org.apache.beam=error");
-    if (gcSampleSeconds > 0) {
-      jvm.add("-Dlwbench.gcSampleSeconds=" + gcSampleSeconds);
-    }
-    // The launcher's environment (loopback-only engines, quiet logs), BenchChild as the program.
-    ChildJvm.Spec spec =
-        ChildJvm.java(prefix, BenchChild.class.getName())
-            .asTheLauncherDoes()
-            .classpath(classpath(runnerOf(contestant)))
-            .jvmArgs(jvm)
-            .log(config.workDir().resolve(prefix + ".log"));
-    List<String> cmd = new ArrayList<>();
-    String in = TOPIC;
-    switch (contestant) {
-      case "limit", "original" -> {
-        cmd.add(contestant);
-        cmd.addAll(List.of(bootstrap, in, prefix + ".matched", prefix + ".unmatched", prefix + ".errors", catalogFile.toString()));
-        if (contestant.equals("original")) {
-          cmd.add(Long.toString(expected));
-        }
-      }
-      default -> {
-        cmd.add("linkwatch");
-        cmd.add("--bootstrapServers=" + bootstrap);
-        cmd.add("--inputTopic=" + in);
-        cmd.add("--matchedTopic=" + prefix + ".matched");
-        cmd.add("--unmatchedTopic=" + prefix + ".unmatched");
-        cmd.add("--errorsTopic=" + prefix + ".errors");
-        cmd.add("--countsTopic=" + prefix + ".counts");
-        cmd.add("--consumerGroup=" + prefix);
-        cmd.add("--catalog=" + catalogFile);
-        cmd.add("--printCounts=false");
-        cmd.add("--unshorten=false");
-        // The job's defaults, said out loud: 30 s batches and the 6 h window sliding every 30 s.
-        cmd.add("--batchSeconds=30");
-        cmd.add("--windowSeconds=21600");
-        cmd.add("--slideSeconds=30");
-        switch (contestant) {
-          case "flink", "flink-copying", "flink-1s-bundles" -> {
-            // As ./linkwatch run --runner=flink runs it.
-            cmd.add("--runner=LinkwatchFlinkRunner");
-            cmd.add("--streaming=true");
-            cmd.add("--parallelism=2");
-            if (contestant.equals("flink-copying")) {
-              // Beam's own defaults, which LinkwatchFlinkRunner turns off: the lever measured alone.
-              cmd.add("--objectReuse=false");
-              cmd.add("--fasterCopy=false");
-              cmd.add("--disableMetrics=false");
-            }
-            if (contestant.equals("flink-1s-bundles")) {
-              cmd.add("--maxBundleTimeMills=1000"); // Beam's streaming default; linkwatch's is 100 ms
-            }
-            cmd.addAll(config.flinkArgs());
-          }
-          case "spark" -> {
-            cmd.add("--runner=SparkRunner");
-            cmd.add("--sparkMaster=local[2]");
-            cmd.add("--maxReadRecords=" + expected);
-          }
-          case "direct" -> {
-            cmd.add("--runner=DirectRunner");
-            cmd.add("--streaming=true");
-            cmd.add("--targetParallelism=2");
-            cmd.add("--enforceImmutability=false");
-            cmd.add("--enforceEncodability=false");
-          }
-          default -> throw new IllegalStateException(contestant);
-        }
-      }
-    }
-    return spec.args(cmd);
   }
 
   /** A child JVM and the last heap figures it reported (its {@code lwbench} lines). */
@@ -528,7 +395,7 @@ public final class EndToEndBench {
     String prefix = "mem.flink";
     kafka.createTopics(2, prefix + ".matched", prefix + ".unmatched", prefix + ".errors", prefix + ".counts");
     int every = config.minutes() >= 5 ? 30 : 10;
-    Child child = start(command(kafka.bootstrapServers(), catalogFile, "flink", prefix, 0, every));
+    Child child = start(contestants.command(kafka.bootstrapServers(), catalogFile, "flink", prefix, 0, every));
     long seconds = config.minutes() * 60L;
     log.printf("  memory run: %d tweets/s for %d min on embedded Flink, heap after full GC every %d s%n",
         config.rate(), config.minutes(), every);
@@ -551,169 +418,21 @@ public final class EndToEndBench {
     return new ArrayList<>(child.memorySamples);
   }
 
-  private static List<Row> rows(Map<String, List<Sample>> samples) {
-    List<Sample> limit = samples.get("limit");
-    double limitSteady = limit == null ? 0 : median(limit.stream().map(Sample::steadyPerSecond).toList());
-    double limitWhole = limit == null ? 0 : median(limit.stream().map(Sample::wholePerSecond).toList());
-    List<Row> rows = new ArrayList<>();
-    for (var e : samples.entrySet()) {
-      List<Sample> s = e.getValue();
-      double steady = median(s.stream().map(Sample::steadyPerSecond).toList());
-      double whole = median(s.stream().map(Sample::wholePerSecond).toList());
-      rows.add(
-          new Row(
-              e.getKey(),
-              DESCRIPTIONS.get(e.getKey()),
-              s.get(0).records(),
-              steady,
-              whole,
-              (long) median(s.stream().map(x -> (double) x.peakHeapBytes()).toList()),
-              (long) median(s.stream().map(x -> (double) x.peakHeapAfterGcBytes()).toList()),
-              limitSteady > 0 ? steady / limitSteady : Double.NaN,
-              limitWhole > 0 ? whole / limitWhole : Double.NaN,
-              s.stream().allMatch(x -> x.note().isEmpty() && x.outputs() == x.records()),
-              s));
-    }
-    return rows;
-  }
-
-  static double median(List<Double> values) {
-    List<Double> sorted = new ArrayList<>(values);
-    sorted.sort(null);
-    int n = sorted.size();
-    return n == 0 ? 0 : n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-  }
+  // The report's entry points, kept here for the CLI; the code is BenchReport's.
 
   public static String machine() {
-    Runtime r = Runtime.getRuntime();
-    String cpu = "";
-    try {
-      cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-          .filter(l -> l.startsWith("model name"))
-          .findFirst()
-          .map(l -> l.substring(l.indexOf(':') + 1).strip() + ", ")
-          .orElse("");
-    } catch (IOException | UncheckedIOException e) {
-      // not Linux: the core count will do
-    }
-    return cpu + r.availableProcessors() + " cores, Java " + System.getProperty("java.version") + ", "
-        + System.getProperty("os.name") + " " + System.getProperty("os.arch");
+    return BenchReport.machine();
   }
 
-  /** The table as it goes into the README. */
   public static void printTable(Result r, PrintStream out) {
-    out.println("| contestant | tweets | tweets/s steady (10-90 %) | ratio to limit | tweets/s whole run | ratio to limit | peak heap MB | peak heap after GC MB | all out |");
-    out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |");
-    for (Row row : r.rows()) {
-      out.printf(
-          "| %s | %d | %.0f | %s | %.0f | %s | %.0f | %.0f | %s |%n",
-          row.description(), row.records(), row.steadyPerSecond(), ratio(row.steadyRatioToLimit()),
-          row.wholePerSecond(), ratio(row.wholeRatioToLimit()), row.peakHeapBytes() / 1e6,
-          row.peakHeapAfterGcBytes() / 1e6, row.complete() ? "yes" : "NO");
-    }
-  }
-
-  private static String ratio(double r) {
-    return Double.isNaN(r) ? "-" : String.format("%.2f", r);
+    BenchReport.printTable(r, out);
   }
 
   public static void writeJson(Result r, Path file) throws IOException {
-    if (file.getParent() != null) {
-      Files.createDirectories(file.getParent());
-    }
-    try (OutputStream out = Files.newOutputStream(file);
-        JsonGenerator g = new JsonFactory().createGenerator(out)) {
-      g.useDefaultPrettyPrinter();
-      g.writeStartObject();
-      g.writeStringField("bench", r.memorySamples().isEmpty() ? "e2e" : "memory");
-      g.writeStringField("started", r.started().toString());
-      g.writeStringField("finished", r.finished().toString());
-      g.writeStringField("machine", r.machine());
-      g.writeNumberField("tweets", r.tweets());
-      g.writeNumberField("mean_tweet_bytes", Math.round(r.meanTweetBytes()));
-      g.writeNumberField("catalog_names", r.catalogNames());
-      g.writeStringField("window", "30 s batches, 6 h sliding every 30 s");
-      g.writeNumberField("rounds", r.rounds());
-      g.writeArrayFieldStart("results");
-      for (Row row : r.rows()) {
-        g.writeStartObject();
-        g.writeStringField("contestant", row.contestant());
-        g.writeStringField("description", row.description());
-        g.writeNumberField("records", row.records());
-        g.writeNumberField("steady_tweets_per_s", Math.round(row.steadyPerSecond()));
-        g.writeNumberField("whole_run_tweets_per_s", Math.round(row.wholePerSecond()));
-        writeRatio(g, "steady_ratio_to_limit", row.steadyRatioToLimit());
-        writeRatio(g, "whole_run_ratio_to_limit", row.wholeRatioToLimit());
-        g.writeNumberField("peak_heap_bytes", row.peakHeapBytes());
-        g.writeNumberField("peak_heap_after_gc_bytes", row.peakHeapAfterGcBytes());
-        g.writeBooleanField("all_out", row.complete());
-        g.writeArrayFieldStart("runs");
-        for (Sample s : row.samples()) {
-          g.writeStartObject();
-          g.writeNumberField("outputs", s.outputs());
-          g.writeNumberField("seconds", Math.round(s.seconds() * 1000) / 1000.0);
-          g.writeNumberField("steady_tweets_per_s", Math.round(s.steadyPerSecond()));
-          g.writeNumberField("whole_run_tweets_per_s", Math.round(s.wholePerSecond()));
-          g.writeNumberField("peak_heap_bytes", s.peakHeapBytes());
-          g.writeNumberField("peak_heap_after_gc_bytes", s.peakHeapAfterGcBytes());
-          g.writeStringField("note", s.note());
-          g.writeEndObject();
-        }
-        g.writeEndArray();
-        g.writeEndObject();
-      }
-      g.writeEndArray();
-      if (!r.memorySamples().isEmpty()) {
-        g.writeArrayFieldStart("memory_samples");
-        for (long[] s : r.memorySamples()) {
-          g.writeStartObject();
-          g.writeNumberField("second", s[0]);
-          g.writeNumberField("heap_after_full_gc_bytes", s[1]);
-          g.writeEndObject();
-        }
-        g.writeEndArray();
-        g.writeNumberField("trend_bytes_per_minute_second_half", Math.round(trendAfterWarmUp(r.memorySamples())));
-      }
-      g.writeEndObject();
-    }
+    BenchReport.writeJson(r, file);
   }
 
-  private static void writeRatio(JsonGenerator g, String field, double value) throws IOException {
-    if (Double.isNaN(value)) {
-      g.writeNullField(field);
-    } else {
-      g.writeNumberField(field, Math.round(value * 1000) / 1000.0);
-    }
-  }
-
-  /**
-   * The growth trend once warm: the slope over the second half of the samples, since the first ones
-   * catch the job starting (the engine, then the first windows filling).
-   */
   public static double trendAfterWarmUp(List<long[]> samples) {
-    return slopePerMinute(samples.subList(samples.size() / 2, samples.size()));
-  }
-
-  /** Least-squares slope of heap after GC over time, in bytes per minute: the growth trend, if any. */
-  public static double slopePerMinute(List<long[]> samples) {
-    int n = samples.size();
-    if (n < 2) {
-      return 0;
-    }
-    double mx = 0;
-    double my = 0;
-    for (long[] s : samples) {
-      mx += s[0];
-      my += s[1];
-    }
-    mx /= n;
-    my /= n;
-    double num = 0;
-    double den = 0;
-    for (long[] s : samples) {
-      num += (s[0] - mx) * (s[1] - my);
-      den += (s[0] - mx) * (s[0] - mx);
-    }
-    return den == 0 ? 0 : num / den * 60;
+    return BenchReport.trendAfterWarmUp(samples);
   }
 }

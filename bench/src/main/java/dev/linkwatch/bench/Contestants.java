@@ -1,0 +1,155 @@
+package dev.linkwatch.bench;
+
+import dev.linkwatch.local.ChildJvm;
+import dev.linkwatch.local.RunnerClasspath;
+import dev.linkwatch.pipeline.ConfigException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The contestants of {@code bench e2e}: what each is, which runner's classpath it needs, how many of the
+ * topic's records it processes and the child JVM that runs it. {@link EndToEndBench} runs them.
+ */
+final class Contestants {
+
+  static final Map<String, String> DESCRIPTIONS =
+      Map.of(
+          "flink", "linkwatch, embedded Flink, parallelism 2",
+          "flink-copying", "linkwatch, embedded Flink, parallelism 2, Beam's copying and metrics on",
+          "flink-1s-bundles", "linkwatch, embedded Flink, parallelism 2, Beam's 1 s bundles",
+          "spark", "linkwatch, Spark local[2] (bounded read)",
+          "direct", "linkwatch, DirectRunner (enforcement off)",
+          "limit", "limit: plain consumer, same rules, producer, 1 thread",
+          "original", "original's algorithm, plain loop, 1 thread");
+
+  private final EndToEndBench.Config config;
+
+  /** Fails with a {@link ConfigException} on an unknown contestant or a runner classpath that is missing. */
+  Contestants(EndToEndBench.Config config) {
+    this.config = config;
+    for (String c : config.contestants()) {
+      if (!DESCRIPTIONS.containsKey(c)) {
+        throw new ConfigException(
+            "bench e2e: unknown contestant '" + c + "' (known: " + String.join(", ", DESCRIPTIONS.keySet()) + ")");
+      }
+      classpath(runnerOf(c));
+    }
+  }
+
+  static String runnerOf(String contestant) {
+    return switch (contestant) {
+      case "spark" -> "spark";
+      // The baselines need no engine: the DirectRunner module's classpath is the lightest that holds
+      // linkwatch, and it is built before the Flink and Spark modules.
+      case "direct", "limit", "original" -> "direct";
+      default -> "flink";
+    };
+  }
+
+  private String classpath(String runner) {
+    return RunnerClasspath.of(config.projectDir(), runner);
+  }
+
+  /**
+   * How many of the topic's records a contestant processes: all, except for the two that manage
+   * hundreds a second (the original's loop, and the DirectRunner, whose million would take over half
+   * an hour), which take the first ones.
+   */
+  long recordsFor(String contestant) {
+    return switch (contestant) {
+      case "original" -> Math.min(config.originalRecords(), config.tweets());
+      case "direct" -> Math.min(config.directRecords(), config.tweets());
+      default -> config.tweets();
+    };
+  }
+
+  ChildJvm.Spec command(
+      String bootstrap, Path catalogFile, String contestant, String prefix, long expected, int gcSampleSeconds) {
+    List<String> jvm = new ArrayList<>();
+    // Spark's bounded read holds the whole input in memory (figures in docs/benchmarks.md).
+    String heap = contestant.equals("spark") ? config.sparkHeap() : config.childHeap();
+    jvm.add("-Xmx" + heap);
+    jvm.add("-Xms" + heap);
+    // For profiling a contestant, e.g. LINKWATCH_BENCH_CHILD_OPTS=-XX:StartFlightRecording=filename=x.jfr
+    String extra = System.getenv("LINKWATCH_BENCH_CHILD_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      jvm.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    jvm.add("-Dorg.slf4j.simpleLogger.log.org.apache.flink=error");
+    jvm.add("-Dorg.slf4j.simpleLogger.log.org.apache.kafka=error");
+    jvm.add("-Dorg.slf4j.simpleLogger.log.org.apache.spark=error");
+    jvm.add("-Dorg.slf4j.simpleLogger.log.org.apache.beam=error");
+    if (gcSampleSeconds > 0) {
+      jvm.add("-Dlwbench.gcSampleSeconds=" + gcSampleSeconds);
+    }
+    // The launcher's environment (loopback-only engines, quiet logs), BenchChild as the program.
+    ChildJvm.Spec spec =
+        ChildJvm.java(prefix, BenchChild.class.getName())
+            .asTheLauncherDoes()
+            .classpath(classpath(runnerOf(contestant)))
+            .jvmArgs(jvm)
+            .log(config.workDir().resolve(prefix + ".log"));
+    List<String> cmd = new ArrayList<>();
+    String in = EndToEndBench.TOPIC;
+    switch (contestant) {
+      case "limit", "original" -> {
+        cmd.add(contestant);
+        cmd.addAll(List.of(bootstrap, in, prefix + ".matched", prefix + ".unmatched", prefix + ".errors", catalogFile.toString()));
+        if (contestant.equals("original")) {
+          cmd.add(Long.toString(expected));
+        }
+      }
+      default -> {
+        cmd.add("linkwatch");
+        cmd.add("--bootstrapServers=" + bootstrap);
+        cmd.add("--inputTopic=" + in);
+        cmd.add("--matchedTopic=" + prefix + ".matched");
+        cmd.add("--unmatchedTopic=" + prefix + ".unmatched");
+        cmd.add("--errorsTopic=" + prefix + ".errors");
+        cmd.add("--countsTopic=" + prefix + ".counts");
+        cmd.add("--consumerGroup=" + prefix);
+        cmd.add("--catalog=" + catalogFile);
+        cmd.add("--printCounts=false");
+        cmd.add("--unshorten=false");
+        // The job's defaults, said out loud: 30 s batches and the 6 h window sliding every 30 s.
+        cmd.add("--batchSeconds=30");
+        cmd.add("--windowSeconds=21600");
+        cmd.add("--slideSeconds=30");
+        switch (contestant) {
+          case "flink", "flink-copying", "flink-1s-bundles" -> {
+            // As ./linkwatch run --runner=flink runs it.
+            cmd.add("--runner=LinkwatchFlinkRunner");
+            cmd.add("--streaming=true");
+            cmd.add("--parallelism=2");
+            if (contestant.equals("flink-copying")) {
+              // Beam's own defaults, which LinkwatchFlinkRunner turns off: the lever measured alone.
+              cmd.add("--objectReuse=false");
+              cmd.add("--fasterCopy=false");
+              cmd.add("--disableMetrics=false");
+            }
+            if (contestant.equals("flink-1s-bundles")) {
+              cmd.add("--maxBundleTimeMills=1000"); // Beam's streaming default; linkwatch's is 100 ms
+            }
+            cmd.addAll(config.flinkArgs());
+          }
+          case "spark" -> {
+            cmd.add("--runner=SparkRunner");
+            cmd.add("--sparkMaster=local[2]");
+            cmd.add("--maxReadRecords=" + expected);
+          }
+          case "direct" -> {
+            cmd.add("--runner=DirectRunner");
+            cmd.add("--streaming=true");
+            cmd.add("--targetParallelism=2");
+            cmd.add("--enforceImmutability=false");
+            cmd.add("--enforceEncodability=false");
+          }
+          default -> throw new IllegalStateException(contestant);
+        }
+      }
+    }
+    return spec.args(cmd);
+  }
+}
