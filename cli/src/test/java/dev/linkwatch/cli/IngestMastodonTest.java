@@ -69,7 +69,7 @@ class IngestMastodonTest {
               "--cursor-file=" + dir.resolve("cursor.json"),
               "--status-seconds=0");
       assertThat(r.code()).as(r.err()).isEqualTo(2);
-      List<String> refusal = r.err().lines().filter(l -> l.contains("access token") || l.contains("401")).toList();
+      List<String> refusal = r.err().lines().filter(l -> l.contains("access token") || l.contains("HTTP 401")).toList();
       assertThat(refusal)
           .containsExactly("linkwatch ingest mastodon: the server 127.0.0.1 rejected the access token (HTTP 401); check --token-file");
       assertThat(r.err()).doesNotContain(wrong).doesNotContain("\tat ").doesNotContain("reconnecting");
