@@ -63,7 +63,8 @@ class JetstreamBridgeIT {
     try (JetstreamReplayServer server =
         JetstreamReplayServer.start(WINDOW, Faults.none().withDropAfter(12).withFrameDelay(Duration.ofMillis(10)))) {
       List<byte[]> expected = selected(server);
-      Run run = Run.start(settings(List.of(server.endpoint())), topic);
+      // A short idle timeout too: should the cut not reach a busy client, the quiet connection still ends.
+      Run run = Run.start(settings(List.of(server.endpoint())).withIdleTimeout(Duration.ofSeconds(5)), topic);
       run.awaitWritten(expected.size());
       awaitQuiet(run, Duration.ofSeconds(2));
       run.stop();

@@ -207,6 +207,17 @@ public final class JetstreamReplayServer implements AutoCloseable {
                     return;
                   }
                   if (number == 1 && sent == faults.dropAfter()) {
+                    // The socket is shut down first: closing a channel registered with the server's
+                    // selector waits for the selector to wake, which on a quiet connection may be never.
+                    if (((org.java_websocket.WebSocketImpl) conn).getChannel()
+                        instanceof java.nio.channels.SocketChannel ch) {
+                      try {
+                        ch.shutdownOutput();
+                        ch.shutdownInput();
+                      } catch (java.io.IOException ex) {
+                        // already gone
+                      }
+                    }
                     conn.closeConnection(CloseFrame.ABNORMAL_CLOSE, "dropped (replay fault)");
                     return;
                   }
