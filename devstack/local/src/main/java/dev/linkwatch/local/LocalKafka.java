@@ -2,7 +2,6 @@ package dev.linkwatch.local;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -46,7 +45,7 @@ public final class LocalKafka implements AutoCloseable {
   private static final String PROPS_FILE = "server.properties";
   private static final int LOG_TAIL_LINES = 30;
 
-  /** Replaced by {@link #restart()}; everything else reads the current one. */
+  /** Replaced by {@link BrokerFaults#restart()}; everything else reads the current one. */
   private volatile Process process;
   private final Path dataDir;
   private final boolean scratch;
@@ -56,9 +55,9 @@ public final class LocalKafka implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   /** The SASL_PLAINTEXT listener's port, or -1 without {@link Builder#saslPlainUser}. */
   private int saslPort = -1;
-  /** How this broker was launched, so {@link #restart()} can launch it again the same way. */
+  /** How this broker was launched, so {@link BrokerFaults#restart()} can launch it again the same way. */
   private volatile Relaunch relaunch;
-  private final AtomicBoolean paused = new AtomicBoolean();
+  private final BrokerFaults faults = new BrokerFaults(this);
 
   private LocalKafka(Process process, Path dataDir, boolean scratch, int port, int controllerPort,
       boolean detached) {
@@ -239,13 +238,6 @@ public final class LocalKafka implements AutoCloseable {
     }
   }
 
-
-
-
-
-
-
-
   private void awaitServing(Duration timeout) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     // A plain TCP probe first: an AdminClient pointed at a closed port floods the log with warnings.
@@ -317,10 +309,6 @@ public final class LocalKafka implements AutoCloseable {
     return "127.0.0.1:" + saslPort;
   }
 
-
-
-
-
   public long pid() {
     return process.pid();
   }
@@ -359,7 +347,7 @@ public final class LocalKafka implements AutoCloseable {
         // the JVM is already shutting down; the hook is running or will find us closed
       }
     }
-    resume(); // a stopped process cannot act on SIGTERM
+    faults.resume(); // a stopped process cannot act on SIGTERM
     BrokerRegistry.terminate(process.toHandle());
     try {
       process.getOutputStream().close();
@@ -377,33 +365,18 @@ public final class LocalKafka implements AutoCloseable {
     }
   }
 
-  // Faults, for tests of what the pipeline does when its broker fails. Kept apart from start and stop.
-
-  /**
-   * SIGKILLs the broker, as a crash or the kernel's OOM killer would: no clean shutdown, no flush beyond
-   * what the OS already holds. Returns once it is gone; {@link #restart()} brings it back.
-   */
-  public void kill() {
-    Process p = process;
-    p.destroyForcibly(); // SIGKILL on Unix; it also ends a stopped process
-    if (!BrokerRegistry.waitForExit(p.toHandle(), Duration.ofSeconds(30))) {
-      throw new IllegalStateException("Kafka broker pid " + p.pid() + " survived SIGKILL for 30 s");
-    }
-    paused.set(false);
-    try {
-      p.getOutputStream().close();
-    } catch (IOException ignored) {
-      // the broker is gone; nothing reads the pipe
-    }
-    LOG.info("Kafka broker pid {} killed (SIGKILL)", p.pid());
+  /** Kill, restart and pause this broker, for fault tests. */
+  public BrokerFaults faults() {
+    return faults;
   }
 
-  /**
-   * Starts the broker again on the same ports and data dir, so topics, records and committed offsets
-   * survive and clients reconnect to the address they know. The broker must be down ({@link #kill()},
-   * or it crashed); returns once it serves again.
-   */
-  public void restart() throws IOException {
+  /** The broker JVM as it runs now ({@link BrokerFaults#restart()} replaces it). */
+  Process process() {
+    return process;
+  }
+
+  /** Launches the broker again the way it was first launched; see {@link BrokerFaults#restart()}. */
+  void relaunch() throws IOException {
     if (closed.get()) {
       throw new IllegalStateException("restart() after close()");
     }
@@ -425,90 +398,8 @@ public final class LocalKafka implements AutoCloseable {
         bootstrapServers(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
   }
 
-  /**
-   * SIGSTOPs the broker: it freezes with its sockets open, so clients connect (the kernel still accepts)
-   * but get no answers, as in a long GC pause or a stalled machine. {@link #resume()} thaws it, and
-   * {@link #close()} does so too. Java cannot send SIGSTOP itself, hence {@code kill -STOP}. Returns
-   * once the kernel shows the process stopped: the signal is delivered asynchronously, and a test that
-   * starts its clock at once would otherwise time a broker that still runs.
-   */
-  public void pause() {
-    signal("STOP");
-    paused.set(true);
-    awaitState(true);
-  }
-
-  /** SIGCONTs a {@linkplain #pause() paused} broker; does nothing if it is not paused. */
-  public void resume() {
-    if (paused.compareAndSet(true, false)) {
-      signal("CONT");
-      awaitState(false);
-    }
-  }
-
-  /** Waits up to 10 s for {@code /proc/<pid>/stat} to show the broker stopped (state T) or not. */
-  private void awaitState(boolean stopped) {
-    Path stat = Path.of("/proc", Long.toString(process.pid()), "stat");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      Optional<String> text = BrokerRegistry.readFile(stat);
-      if (text.isEmpty()) {
-        return; // no procfs, or the process is gone: nothing to wait for
-      }
-      String s = text.get();
-      int close = s.lastIndexOf(')');
-      boolean isStopped = close > 0 && close + 2 < s.length() && s.charAt(close + 2) == 'T';
-      if (isStopped == stopped) {
-        return;
-      }
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-    throw new IllegalStateException(
-        "Kafka broker pid " + process.pid() + (stopped ? " not stopped" : " still stopped") + " after 10 s");
-  }
-
-  public boolean isPaused() {
-    return paused.get();
-  }
-
-  private void signal(String name) {
-    Process p = process;
-    if (!p.isAlive()) {
-      throw new IllegalStateException("Kafka broker pid " + p.pid() + " is not running");
-    }
-    try {
-      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(p.pid()))
-          .redirectErrorStream(true).start();
-      String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-        throw new IllegalStateException("kill -" + name + " " + p.pid() + " failed: " + out);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot run kill -" + name, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while sending SIG" + name, e);
-    }
-    LOG.info("Kafka broker pid {} sent SIG{}", p.pid(), name);
-  }
-
-
-  /** The launch command and its start timeout, kept for {@link #restart()}. */
+  /** The launch command and its start timeout, kept for {@link BrokerFaults#restart()}. */
   private record Relaunch(ProcessBuilder command, Duration startTimeout) {}
-
-
-
-
-
-
-
-
-
 
   private static void sleep(long ms) {
     try {

@@ -163,20 +163,20 @@ class LocalKafkaIT {
         consumer.commitSync(Map.of(p0, new OffsetAndMetadata(17)));
       }
 
-      kafka.kill();
+      kafka.faults().kill();
       assertThat(ProcessHandle.of(firstPid).filter(ProcessHandle::isAlive)).as("SIGKILLed").isEmpty();
       assertThat(kafka.isAlive()).isFalse();
       assertThat(portAccepts(bootstrap)).as("nothing listens while it is down").isFalse();
-      assertThatThrownBy(kafka::pause).isInstanceOf(IllegalStateException.class);
+      assertThatThrownBy(kafka.faults()::pause).isInstanceOf(IllegalStateException.class);
       BrokerRegistry.sweepStaleScratchDirs(); // another test starting its broker now must leave this dir alone
       assertThat(kafka.logFile()).as("scratch dir of a live owner survives a sweep").exists();
 
-      kafka.restart();
+      kafka.faults().restart();
       assertThat(kafka.isAlive()).isTrue();
       assertThat(kafka.pid()).isNotEqualTo(firstPid);
       assertThat(kafka.bootstrapServers()).isEqualTo(bootstrap);
       assertThat(LocalKafka.runningPid(kafka.dataDir())).contains(kafka.pid());
-      assertThatThrownBy(kafka::restart).hasMessageContaining("kill() it first");
+      assertThatThrownBy(kafka.faults()::restart).hasMessageContaining("kill() it first");
       try (KafkaConsumer<String, String> consumer = consumer(bootstrap, "survivor")) {
         assertThat(consumer.committed(java.util.Set.of(p0)).get(p0).offset()).isEqualTo(17);
         consumer.assign(List.of(p0, new TopicPartition("survives", 1)));
@@ -210,8 +210,8 @@ class LocalKafkaIT {
   void aPausedBrokerAcceptsConnectionsButAnswersNothingUntilResumed() throws Exception {
     LocalKafka kafka = LocalKafka.start();
     try {
-      kafka.pause();
-      assertThat(kafka.isPaused()).isTrue();
+      kafka.faults().pause();
+      assertThat(kafka.faults().isPaused()).isTrue();
       assertThat(processState(kafka.pid())).as("/proc state of a SIGSTOPped process").isEqualTo('T');
       assertThat(portAccepts(kafka.bootstrapServers())).as("the kernel still accepts").isTrue();
       try (Admin admin = admin(kafka.bootstrapServers())) {
@@ -219,16 +219,16 @@ class LocalKafkaIT {
             .isInstanceOf(java.util.concurrent.TimeoutException.class);
       }
 
-      kafka.resume();
-      kafka.resume(); // not paused any more: nothing to do
-      assertThat(kafka.isPaused()).isFalse();
+      kafka.faults().resume();
+      kafka.faults().resume(); // not paused any more: nothing to do
+      assertThat(kafka.faults().isPaused()).isFalse();
       assertThat(processState(kafka.pid())).isNotEqualTo('T');
       try (Admin admin = admin(kafka.bootstrapServers())) {
         assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)).hasSize(1);
       }
 
       // close() thaws a paused broker, so it shuts down on SIGTERM instead of waiting for the kill
-      kafka.pause();
+      kafka.faults().pause();
       long pid = kafka.pid();
       long t0 = System.nanoTime();
       kafka.close();

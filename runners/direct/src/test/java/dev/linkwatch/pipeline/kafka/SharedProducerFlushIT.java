@@ -48,7 +48,7 @@ class SharedProducerFlushIT {
         assertThat(a.unflushedCount()).isZero();
 
         Future<RecordMetadata> held;
-        kafka.pause();
+        kafka.faults().pause();
         try {
           held = b.send(record("b1")); // cannot be acknowledged while the broker is frozen
           // Kafka's own flush would wait here for b1 until the broker came back.
@@ -56,7 +56,7 @@ class SharedProducerFlushIT {
           assertThat(held).isNotDone();
           assertThat(b.unflushedCount()).isEqualTo(1);
         } finally {
-          kafka.resume();
+          kafka.faults().resume();
         }
         b.flush();
         assertThat(held).isDone();

@@ -1,6 +1,6 @@
 package dev.linkwatch.runners.flink.faults;
 
-import dev.linkwatch.local.LocalKafka;
+import dev.linkwatch.local.BrokerFaults;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
@@ -20,8 +20,8 @@ class BrokerKillFaultIT {
         "broker-kill",
         "broker SIGKILLed for 10 s under load, restarted on the same ports and data",
         100,
-        LocalKafka::kill,
+        BrokerFaults::kill,
         Duration.ofSeconds(10),
-        LocalKafka::restart);
+        BrokerFaults::restart);
   }
 }

@@ -1,6 +1,6 @@
 package dev.linkwatch.runners.flink.faults;
 
-import dev.linkwatch.local.LocalKafka;
+import dev.linkwatch.local.BrokerFaults;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
@@ -22,8 +22,8 @@ class BrokerPauseFaultIT {
         "broker-pause",
         "broker paused (SIGSTOP) for 30 s under load, then resumed",
         100,
-        LocalKafka::pause,
+        BrokerFaults::pause,
         Duration.ofSeconds(30),
-        LocalKafka::resume);
+        BrokerFaults::resume);
   }
 }

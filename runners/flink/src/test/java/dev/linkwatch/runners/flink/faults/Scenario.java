@@ -2,6 +2,7 @@ package dev.linkwatch.runners.flink.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.linkwatch.local.BrokerFaults;
 import dev.linkwatch.local.LocalKafka;
 import dev.linkwatch.pipeline.kafka.DeliveryCheck;
 import java.io.IOException;
@@ -145,7 +146,7 @@ final class Scenario implements AutoCloseable {
 
   /** A step that damages or heals the broker. */
   interface BrokerAction {
-    void apply(LocalKafka kafka) throws Exception;
+    void apply(BrokerFaults broker) throws Exception;
   }
 
   /**
@@ -164,9 +165,9 @@ final class Scenario implements AutoCloseable {
       Thread.sleep(3_000);
 
       long faultAt = System.nanoTime();
-      fault.apply(s.kafka);
+      fault.apply(s.kafka.faults());
       Thread.sleep(hold.toMillis());
-      heal.apply(s.kafka);
+      heal.apply(s.kafka.faults());
       long healedAt = System.nanoTime();
       long sentByThen = stream.sent();
 
