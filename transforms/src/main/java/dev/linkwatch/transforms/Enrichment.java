@@ -2,11 +2,14 @@ package dev.linkwatch.transforms;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
 import dev.linkwatch.core.Hit;
 import dev.linkwatch.core.Tag;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -108,9 +111,10 @@ public final class Enrichment {
       writeSource(g, source);
       g.writeFieldName("tweet");
       // Through the generator, not around it: it writes the separator and closes the object itself,
-      // so no brace is written twice. The parser has validated the bytes as UTF-8, so the String
-      // round trip is lossless.
-      g.writeRawValue(new String(source.value(), StandardCharsets.UTF_8));
+      // so no brace is written twice. As bytes, not as a String: most records are unmatched, and
+      // decoding each original to UTF-16 for the generator to encode it back cost a third of the
+      // Flink job's throughput (profiled, docs/benchmarks.md).
+      g.writeRawValue(new RawUtf8(source.value()));
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -206,5 +210,102 @@ public final class Enrichment {
       return b == '{';
     }
     return true;
+  }
+
+  /**
+   * An original record's bytes as a raw JSON value: the UTF-8 generator copies them into its buffer
+   * as they are ({@code appendUnquotedUTF8}, or {@code asUnquotedUTF8} when they do not fit). The
+   * parser has checked them to be one JSON value in strict UTF-8 before a record gets here. Only the
+   * unquoted forms make sense for a raw value; the quoted ones are refused.
+   */
+  private static final class RawUtf8 implements SerializableString {
+    private final byte[] bytes;
+
+    RawUtf8(byte[] bytes) {
+      this.bytes = bytes;
+    }
+
+    @Override
+    public String getValue() {
+      return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public int charLength() {
+      return getValue().length();
+    }
+
+    @Override
+    public byte[] asUnquotedUTF8() {
+      return bytes;
+    }
+
+    @Override
+    public int appendUnquotedUTF8(byte[] buffer, int offset) {
+      if (offset + bytes.length > buffer.length) {
+        return -1;
+      }
+      System.arraycopy(bytes, 0, buffer, offset, bytes.length);
+      return bytes.length;
+    }
+
+    @Override
+    public int appendUnquoted(char[] buffer, int offset) {
+      String value = getValue();
+      if (offset + value.length() > buffer.length) {
+        return -1;
+      }
+      value.getChars(0, value.length(), buffer, offset);
+      return value.length();
+    }
+
+    @Override
+    public int writeUnquotedUTF8(OutputStream out) throws IOException {
+      out.write(bytes);
+      return bytes.length;
+    }
+
+    @Override
+    public int putUnquotedUTF8(ByteBuffer buffer) {
+      if (bytes.length > buffer.remaining()) {
+        return -1;
+      }
+      buffer.put(bytes);
+      return bytes.length;
+    }
+
+    @Override
+    public char[] asQuotedChars() {
+      throw quoted();
+    }
+
+    @Override
+    public byte[] asQuotedUTF8() {
+      throw quoted();
+    }
+
+    @Override
+    public int appendQuotedUTF8(byte[] buffer, int offset) {
+      throw quoted();
+    }
+
+    @Override
+    public int appendQuoted(char[] buffer, int offset) {
+      throw quoted();
+    }
+
+    @Override
+    public int writeQuotedUTF8(OutputStream out) {
+      throw quoted();
+    }
+
+    @Override
+    public int putQuotedUTF8(ByteBuffer buffer) {
+      throw quoted();
+    }
+
+    private static UnsupportedOperationException quoted() {
+      return new UnsupportedOperationException("a raw JSON value is never written as a quoted string");
+    }
   }
 }

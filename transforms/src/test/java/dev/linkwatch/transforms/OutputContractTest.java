@@ -105,6 +105,70 @@ class OutputContractTest {
   }
 
   /**
+   * The original is embedded byte for byte, not re-encoded: the record ends with {@code "tweet":}, the
+   * original's exact bytes and one brace. Real tweets of every size, and the same tweets padded past
+   * the generator's 8 000-byte buffer, which takes the other copy path.
+   */
+  @Test
+  void theUnmatchedRecordCarriesTheOriginalBytesUnchanged() throws Exception {
+    int small = 0;
+    int large = 0;
+    for (SourceRecord real : realRecords()) {
+      for (SourceRecord source : List.of(real, padded(real, 20_000))) {
+        Parsed parsed;
+        try {
+          parsed = PARSER.parse(source.value());
+        } catch (MalformedTweetException e) {
+          continue;
+        }
+        if (!(parsed instanceof Tweet tweet)) {
+          continue;
+        }
+        JudgedTweet judged = judge(source, tweet);
+        if (judged.isMatched()) {
+          continue;
+        }
+        byte[] record = Enrichment.unmatched(judged);
+        OutputContract.check("unmatched", record, source.coordinates());
+        byte[] tail = concat("\"tweet\":".getBytes(StandardCharsets.UTF_8), source.value(), new byte[] {'}'});
+        assertThat(java.util.Arrays.copyOfRange(record, record.length - tail.length, record.length))
+            .as(source.coordinates())
+            .isEqualTo(tail);
+        if (source.value().length > 8_000) {
+          large++;
+        } else {
+          small++;
+        }
+      }
+    }
+    assertThat(small).isGreaterThan(50);
+    assertThat(large).isGreaterThan(50);
+  }
+
+  /** The same record with a long string member first, still one valid JSON object. */
+  private static SourceRecord padded(SourceRecord source, int bytes) {
+    byte[] pad = ("{\"padding\":\"" + "x".repeat(bytes) + "\",").getBytes(StandardCharsets.UTF_8);
+    byte[] value = source.value();
+    int open = 0;
+    while (open < value.length && value[open] != '{') {
+      open++;
+    }
+    if (open == value.length) {
+      return source;
+    }
+    byte[] rest = java.util.Arrays.copyOfRange(value, open + 1, value.length);
+    return new SourceRecord(source.topic(), source.partition(), source.offset(), source.timestampMillis(), source.key(), concat(pad, rest));
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
+  }
+
+  /**
    * The unmatched renderer before the fix wrote one closing brace by hand and let the generator's
    * auto-close write another. A lenient reader (readTree without FAIL_ON_TRAILING_TOKENS) took that;
    * the contract does not, and today's renderer passes on the same record.
