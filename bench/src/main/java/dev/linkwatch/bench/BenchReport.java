@@ -28,11 +28,13 @@ public final class BenchReport {
     List<Sample> limit = samples.get("limit");
     double limitSteady = limit == null ? 0 : median(limit.stream().map(Sample::steadyPerSecond).toList());
     double limitWhole = limit == null ? 0 : median(limit.stream().map(Sample::wholePerSecond).toList());
+    double limitCpu = limit == null ? Double.NaN : median(limit.stream().map(Sample::steadyCpuMicrosPerTweet).toList());
     List<Row> rows = new ArrayList<>();
     for (var e : samples.entrySet()) {
       List<Sample> s = e.getValue();
       double steady = median(s.stream().map(Sample::steadyPerSecond).toList());
       double whole = median(s.stream().map(Sample::wholePerSecond).toList());
+      double cpu = median(s.stream().map(Sample::steadyCpuMicrosPerTweet).toList());
       rows.add(
           new Row(
               e.getKey(),
@@ -44,6 +46,8 @@ public final class BenchReport {
               (long) median(s.stream().map(x -> (double) x.peakHeapAfterGcBytes()).toList()),
               limitSteady > 0 ? steady / limitSteady : Double.NaN,
               limitWhole > 0 ? whole / limitWhole : Double.NaN,
+              cpu,
+              limitCpu > 0 ? cpu / limitCpu : Double.NaN,
               s.stream().allMatch(x -> x.note().isEmpty() && x.outputs() == x.records()),
               s));
     }
@@ -75,13 +79,15 @@ public final class BenchReport {
 
   /** The table as it goes into the README. */
   public static void printTable(Result r, PrintStream out) {
-    out.println("| contestant | tweets | tweets/s steady (10-90 %) | ratio to limit | tweets/s whole run | ratio to limit | peak heap MB | peak heap after GC MB | all out |");
-    out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |");
+    out.println("| contestant | tweets | tweets/s steady (10-90 %) | ratio to limit | tweets/s whole run | ratio to limit | CPU µs/tweet steady | CPU ratio to limit | peak heap MB | peak heap after GC MB | all out |");
+    out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |");
     for (Row row : r.rows()) {
       out.printf(
-          "| %s | %d | %.0f | %s | %.0f | %s | %.0f | %.0f | %s |%n",
+          "| %s | %d | %.0f | %s | %.0f | %s | %s | %s | %.0f | %.0f | %s |%n",
           row.description(), row.records(), row.steadyPerSecond(), ratio(row.steadyRatioToLimit()),
-          row.wholePerSecond(), ratio(row.wholeRatioToLimit()), row.peakHeapBytes() / 1e6,
+          row.wholePerSecond(), ratio(row.wholeRatioToLimit()),
+          Double.isNaN(row.steadyCpuMicrosPerTweet()) ? "-" : String.format("%.0f", row.steadyCpuMicrosPerTweet()),
+          ratio(row.cpuRatioToLimit()), row.peakHeapBytes() / 1e6,
           row.peakHeapAfterGcBytes() / 1e6, row.complete() ? "yes" : "NO");
     }
   }
@@ -117,6 +123,8 @@ public final class BenchReport {
         g.writeNumberField("whole_run_tweets_per_s", Math.round(row.wholePerSecond()));
         writeRatio(g, "steady_ratio_to_limit", row.steadyRatioToLimit());
         writeRatio(g, "whole_run_ratio_to_limit", row.wholeRatioToLimit());
+        writeRatio(g, "steady_cpu_us_per_tweet", row.steadyCpuMicrosPerTweet());
+        writeRatio(g, "cpu_ratio_to_limit", row.cpuRatioToLimit());
         g.writeNumberField("peak_heap_bytes", row.peakHeapBytes());
         g.writeNumberField("peak_heap_after_gc_bytes", row.peakHeapAfterGcBytes());
         g.writeBooleanField("all_out", row.complete());
@@ -127,6 +135,7 @@ public final class BenchReport {
           g.writeNumberField("seconds", Math.round(s.seconds() * 1000) / 1000.0);
           g.writeNumberField("steady_tweets_per_s", Math.round(s.steadyPerSecond()));
           g.writeNumberField("whole_run_tweets_per_s", Math.round(s.wholePerSecond()));
+          writeRatio(g, "steady_cpu_us_per_tweet", s.steadyCpuMicrosPerTweet());
           g.writeNumberField("peak_heap_bytes", s.peakHeapBytes());
           g.writeNumberField("peak_heap_after_gc_bytes", s.peakHeapAfterGcBytes());
           g.writeStringField("note", s.note());

@@ -68,6 +68,7 @@ public final class EndToEndBench {
       double seconds,
       double steadyPerSecond,
       double wholePerSecond,
+      double steadyCpuMicrosPerTweet,
       long peakHeapBytes,
       long peakHeapAfterGcBytes,
       String note) {}
@@ -83,6 +84,8 @@ public final class EndToEndBench {
       long peakHeapAfterGcBytes,
       double steadyRatioToLimit,
       double wholeRatioToLimit,
+      double steadyCpuMicrosPerTweet,
+      double cpuRatioToLimit,
       boolean complete,
       List<Sample> samples) {}
 
@@ -135,8 +138,8 @@ public final class EndToEndBench {
           Sample s = runOne(kafka, catalogFile, c, round);
           samples.computeIfAbsent(c, k -> new ArrayList<>()).add(s);
           log.printf(
-              "  round %d %-14s %8.0f tweets/s steady, %8.0f whole run, %5.1f s, peak heap %4.0f MB (after GC %4.0f MB)%s%n",
-              round, c, s.steadyPerSecond(), s.wholePerSecond(), s.seconds(), s.peakHeapBytes() / 1e6,
+              "  round %d %-14s %8.0f tweets/s steady, %8.0f whole run, %5.1f s, %4.0f µs CPU/tweet steady, peak heap %4.0f MB (after GC %4.0f MB)%s%n",
+              round, c, s.steadyPerSecond(), s.wholePerSecond(), s.seconds(), s.steadyCpuMicrosPerTweet(), s.peakHeapBytes() / 1e6,
               s.peakHeapAfterGcBytes() / 1e6, s.note().isEmpty() ? "" : "  " + s.note());
         }
       }
@@ -224,6 +227,11 @@ public final class EndToEndBench {
       Child child = start(command);
       long tenth = 0;
       long ninetieth = 0;
+      // CPU time the contestant's JVM spent (all its threads) at the 10 % and 90 % marks: what a
+      // tweet costs in steady state, which a loaded machine slows but does not inflate the way it
+      // does wall-clock rates. Start-up (catalog build, engine start) stays outside the window.
+      long cpuAtTenth = -1;
+      long cpuAtNinetieth = -1;
       long last = 0;
       long seen = 0;
       // A safety net only: generous, since a loaded machine can be ten times slower than a quiet one.
@@ -237,9 +245,11 @@ public final class EndToEndBench {
         }
         if (tenth == 0 && seen >= expected / 10) {
           tenth = now;
+          cpuAtTenth = cpuNanos(child.jvm);
         }
         if (ninetieth == 0 && seen >= expected * 9 / 10) {
           ninetieth = now;
+          cpuAtNinetieth = cpuNanos(child.jvm);
         }
         if (seen >= expected) {
           last = now;
@@ -277,12 +287,21 @@ public final class EndToEndBench {
       double steady =
           ninetieth > tenth && tenth > 0 ? (expected * 0.8) / ((ninetieth - tenth) / 1e9) : 0;
       double whole = seen / seconds;
+      double cpuPerTweet =
+          cpuAtTenth >= 0 && cpuAtNinetieth > cpuAtTenth
+              ? (cpuAtNinetieth - cpuAtTenth) / 1e3 / (expected * 0.8)
+              : Double.NaN;
       if (seen > expected) {
         note = (note.isEmpty() ? "" : note + "; ") + (seen - expected) + " more outputs than inputs";
       }
       deleteTopics(kafka.bootstrapServers(), outputs, prefix + ".counts");
-      return new Sample(contestant, expected, seen, seconds, steady, whole, heap[0], heap[1], note);
+      return new Sample(contestant, expected, seen, seconds, steady, whole, cpuPerTweet, heap[0], heap[1], note);
     }
+  }
+
+  /** CPU time of a child JVM so far (user and system, all threads), or -1 where the OS does not say. */
+  private static long cpuNanos(ChildJvm jvm) {
+    return jvm.handle().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
   }
 
   /** A child JVM and the last heap figures it reported (its {@code lwbench} lines). */

@@ -5,10 +5,13 @@ import dev.linkwatch.core.DomainList;
 import dev.linkwatch.core.EventTimes;
 import dev.linkwatch.core.MalformedTweetException;
 import dev.linkwatch.core.Parsed;
+import dev.linkwatch.core.RecordFormat;
+import dev.linkwatch.core.RecordParser;
 import dev.linkwatch.core.StreamNotice;
 import dev.linkwatch.core.TermMatcher;
 import dev.linkwatch.core.Tweet;
 import dev.linkwatch.core.TweetParser;
+import dev.linkwatch.core.unshorten.UnshortenSettings;
 import dev.linkwatch.pipeline.kafka.KafkaIo;
 import dev.linkwatch.transforms.ClassifyUrls;
 import dev.linkwatch.transforms.DeadLetter;
@@ -27,7 +30,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * The limit: linkwatch's own rules without Beam. The same parser (Jackson streaming, strict UTF-8),
+ * The limit: linkwatch's own rules without Beam. The same parser (every record shape, Jackson streaming, strict UTF-8),
  * the same URL rules and whitelist, the same matcher and catalog, the same output records and headers,
  * in one thread between a plain consumer and a plain producer. It keeps per-batch counts (outcome and
  * artist per 30 s of event time) in a map; the 6 h window, which the pipeline derives from the batches,
@@ -35,7 +38,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 final class LimitLoop extends PlainLoop {
   private static final long BATCH_MILLIS = 30_000;
-  private final TweetParser parser = TweetParser.create();
+  // The pipeline's defaults: every known record shape recognised per record, unshortening off (its
+  // shortener links still counted as unresolved).
+  private final RecordParser parser = RecordParser.create(TweetParser.ParseLimits.defaults(), RecordFormat.AUTO);
+  private static final UnshortenSettings UNSHORTEN_OFF = UnshortenSettings.defaults().withEnabled(false);
   private final DomainList whitelist = DomainList.of(ClassifyUrls.ORIGINAL_WHITELIST);
   private final DomainList blacklist = DomainList.of(List.of());
   private final TermMatcher matcher;
@@ -76,7 +82,7 @@ final class LimitLoop extends PlainLoop {
     if (early != null) {
       judged = new JudgedTweet(record, List.of(), List.of(), 0, early);
     } else {
-      judged = ClassifyUrls.judge(record, unresolved(tweet.urls()), whitelist, blacklist);
+      judged = ClassifyUrls.judge(record, ClassifyUrls.unresolved(tweet.urls(), UNSHORTEN_OFF), whitelist, blacklist);
       if (judged.verdict().outcome() == Verdict.Outcome.PENDING) {
         judged = MatchTerms.judge(judged, matcher, minMatches);
       }
@@ -96,15 +102,5 @@ final class LimitLoop extends PlainLoop {
   private static void emit(
       List<ProducerRecord<byte[], byte[]>> out, String topic, SourceRecord source, byte[] value) {
     out.add(KafkaIo.toProducerRecord(topic, OutputRecord.from(source, value)));
-  }
-
-  private static List<dev.linkwatch.core.unshorten.Resolution> unresolved(List<String> urls) {
-    List<dev.linkwatch.core.unshorten.Resolution> out = new java.util.ArrayList<>(urls.size());
-    for (String url : urls) {
-      out.add(
-          new dev.linkwatch.core.unshorten.Resolution(
-              url, url, 0, dev.linkwatch.core.unshorten.Resolution.Status.NOT_SHORTENED, ""));
-    }
-    return out;
   }
 }

@@ -34,7 +34,7 @@ class BenchE2eIT {
 
     List<String> table = r.out().lines().filter(l -> l.startsWith("|")).toList();
     assertThat(table).hasSize(2 + 3);
-    assertThat(table.get(0)).contains("tweets/s steady").contains("ratio to limit").contains("peak heap");
+    assertThat(table.get(0)).contains("tweets/s steady").contains("ratio to limit").contains("CPU µs/tweet steady").contains("peak heap");
     for (String row : table.subList(2, table.size())) {
       assertThat(row.split("\\|", -1)).as(row).hasSize(table.get(0).split("\\|", -1).length);
       assertThat(row).as(row).endsWith("| yes |");
@@ -52,6 +52,9 @@ class BenchE2eIT {
       JsonNode run = c.path("runs").get(0);
       assertThat(run.path("outputs").asLong()).isEqualTo(c.path("records").asLong());
       assertThat(run.path("peak_heap_bytes").asLong()).as("heap reported by the child").isPositive();
+      // Null only when the 10 % and 90 % marks fell into one poll (a tiny run like this one).
+      JsonNode cpu = c.path("steady_cpu_us_per_tweet");
+      assertThat(cpu.isNull() || cpu.asDouble() > 0).as(c.toString()).isTrue();
     }
     assertThat(result.path("results").get(1).path("steady_ratio_to_limit").asDouble()).isEqualTo(1.0);
 
