@@ -50,7 +50,7 @@ public final class RecordParser {
     return switch (shape) {
       case BLUESKY -> bluesky.parse(tree.readObject(value));
       case MASTODON -> mastodon.parse(tree.readObject(value));
-      case TWITTER, AUTO -> twitter.parse(value);
+      case TWITTER, AUTO -> twitter.parseChecked(value);
     };
   }
 }

@@ -129,17 +129,12 @@ public final class TweetParser {
    *     that is a tweet or a known notice, or break a limit
    */
   public Parsed parse(byte[] value) throws MalformedTweetException {
-    if (value == null || value.length == 0) {
-      throw new MalformedTweetException("empty record");
-    }
-    if (value.length > limits.maxBytes()) {
-      throw new MalformedTweetException(
-          "record too large: " + value.length + " bytes > " + limits.maxBytes());
-    }
-    int invalid = Utf8.firstInvalid(value);
-    if (invalid >= 0) {
-      throw new MalformedTweetException("invalid UTF-8 at byte " + invalid);
-    }
+    checkBytes(value, limits);
+    return parseChecked(value);
+  }
+
+  /** {@link #parse} of a value that has passed {@link #checkBytes} (RecordParser checks every shape). */
+  Parsed parseChecked(byte[] value) throws MalformedTweetException {
     try (JsonParser p = factory.createParser(value)) {
       JsonToken first = p.nextToken();
       if (first == null) {

@@ -139,6 +139,22 @@ public final class ClassifyUrls extends PTransform<PCollection<TweetRecord>, PCo
     return null;
   }
 
+  /**
+   * The links of a tweet as they are, when no lookup is made: a shortener's link (by {@code
+   * settings}' shortener hosts) is {@link Resolution.Status#DISABLED}, so it counts as an unresolved
+   * link and never as a domain; any other is {@link Resolution.Status#NOT_SHORTENED}.
+   */
+  public static List<Resolution> unresolved(List<String> urls, UnshortenSettings settings) {
+    List<Resolution> out = new ArrayList<>(urls.size());
+    for (String url : urls) {
+      out.add(
+          Unshortener.isShortened(settings.shortenerHosts(), url)
+              ? new Resolution(url, url, 0, Resolution.Status.DISABLED, "unshortening disabled")
+              : new Resolution(url, url, 0, Resolution.Status.NOT_SHORTENED, ""));
+    }
+    return out;
+  }
+
   static final class ClassifyFn extends DoFn<TweetRecord, JudgedTweet> {
     private final Counter lookups = Metrics.counter(ClassifyUrls.class, "unshortenLookups");
     private final Counter lookupFailures = Metrics.counter(ClassifyUrls.class, "unshortenFailures");
@@ -238,15 +254,5 @@ public final class ClassifyUrls extends PTransform<PCollection<TweetRecord>, PCo
     }
 
     /** Links not looked up: those on a shortener are marked so (never counted as a domain). */
-    private static List<Resolution> unresolved(List<String> urls, UnshortenSettings settings) {
-      List<Resolution> out = new ArrayList<>(urls.size());
-      for (String url : urls) {
-        out.add(
-            Unshortener.isShortened(settings.shortenerHosts(), url)
-                ? new Resolution(url, url, 0, Resolution.Status.DISABLED, "unshortening disabled")
-                : new Resolution(url, url, 0, Resolution.Status.NOT_SHORTENED, ""));
-      }
-      return out;
-    }
   }
 }
