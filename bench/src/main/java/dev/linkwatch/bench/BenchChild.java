@@ -16,7 +16,7 @@ import javax.management.openmbean.CompositeData;
 /**
  * One contestant of {@code bench e2e}, in a JVM of its own so each gets the same clean heap and its peak
  * heap is its own: {@code linkwatch <pipeline args>}, {@code limit <bootstrap> <in> <matched>
- * <unmatched> <errors> <catalog>} or {@code original <same> <maxRecords>}. It reports on standard
+ * <unmatched> <errors> <catalog>}, {@code limit-all <same>} or {@code original <same> <maxRecords>}. It reports on standard
  * output, in lines starting with {@code lwbench }: its peak used heap and peak heap after GC every half
  * second, and with {@code -Dlwbench.gcSampleSeconds=N} the heap after a full GC every N seconds (the
  * memory run). The pipeline runs until the parent, which watches the output topics, stops it.
@@ -42,6 +42,12 @@ public final class BenchChild {
         // Built here, before the clock the parent reads starts to matter, as any worker would at start.
         LinkwatchPipeline.run(options).waitUntilFinish();
       }
+      case "limit-all" -> {
+        PlainLoop.Topics topics = new PlainLoop.Topics(rest[1], rest[2], rest[3], rest[4]);
+        var catalog = Settings.loadCatalog(List.of(rest[5]));
+        say("ready");
+        say("processed " + LimitLoop.runOnAllCores(rest[0], topics, catalog, 2, follows(rest)));
+      }
       case "limit", "original" -> {
         PlainLoop.Topics topics = new PlainLoop.Topics(rest[1], rest[2], rest[3], rest[4]);
         var catalog = Settings.loadCatalog(List.of(rest[5]));
@@ -50,7 +56,10 @@ public final class BenchChild {
                 ? new LimitLoop(rest[0], topics, catalog, 2)
                 : new OriginalLoop(rest[0], topics, catalog);
         say("ready");
-        long n = loop.run(rest.length > 6 ? Long.parseLong(rest[6]) : Long.MAX_VALUE);
+        long n =
+            follows(rest)
+                ? loop.follow()
+                : loop.run(rest.length > 6 ? Long.parseLong(rest[6]) : Long.MAX_VALUE);
         say("processed " + n);
       }
       default -> throw new IllegalArgumentException("unknown variant " + variant);
@@ -59,6 +68,11 @@ public final class BenchChild {
     say("heap " + PEAK_USED.get() + " " + PEAK_AFTER_GC.get());
     System.out.flush();
     System.exit(0);
+  }
+
+  /** A trailing {@code follow}: keep reading until stopped (the latency bench). */
+  private static boolean follows(String[] rest) {
+    return rest.length > 6 && rest[rest.length - 1].equals("follow");
   }
 
   private static java.util.Set<String> heapPools() {

@@ -16,10 +16,12 @@ final class Contestants {
 
   static final Map<String, String> DESCRIPTIONS =
       Map.of(
+          "limit-all", "limit-all: the limit on every core, partitions split between threads",
           "flink", "linkwatch, embedded Flink, parallelism 2",
           "flink-copying", "linkwatch, embedded Flink, parallelism 2, Beam's copying and metrics on",
           "flink-1s-bundles", "linkwatch, embedded Flink, parallelism 2, Beam's 1 s bundles",
           "spark", "linkwatch, Spark local[2] (bounded read)",
+          "spark-streaming", "linkwatch, Spark local[2] streaming (unbounded, as run)",
           "direct", "linkwatch, DirectRunner (enforcement off)",
           "limit", "limit: plain consumer, same rules, producer, 1 thread",
           "original", "original's algorithm, plain loop, 1 thread");
@@ -40,10 +42,10 @@ final class Contestants {
 
   static String runnerOf(String contestant) {
     return switch (contestant) {
-      case "spark" -> "spark";
+      case "spark", "spark-streaming" -> "spark";
       // The baselines need no engine: the DirectRunner module's classpath is the lightest that holds
       // linkwatch, and it is built before the Flink and Spark modules.
-      case "direct", "limit", "original" -> "direct";
+      case "direct", "limit", "limit-all", "original" -> "direct";
       default -> "flink";
     };
   }
@@ -67,6 +69,17 @@ final class Contestants {
 
   ChildJvm.Spec command(
       String bootstrap, Path catalogFile, String contestant, String prefix, long expected, int gcSampleSeconds) {
+    return command(bootstrap, catalogFile, contestant, prefix, expected, gcSampleSeconds, EndToEndBench.TOPIC, false);
+  }
+
+  /**
+   * The child JVM of one contestant reading {@code input}. With {@code follow} the limits keep reading
+   * until stopped (the latency bench feeds the topic while they run) instead of ending at the offsets
+   * they saw at start.
+   */
+  ChildJvm.Spec command(
+      String bootstrap, Path catalogFile, String contestant, String prefix, long expected, int gcSampleSeconds,
+      String input, boolean follow) {
     List<String> jvm = new ArrayList<>();
     // Spark's bounded read holds the whole input in memory (figures in docs/benchmarks.md).
     String heap = contestant.equals("spark") ? config.sparkHeap() : config.childHeap();
@@ -92,11 +105,14 @@ final class Contestants {
             .jvmArgs(jvm)
             .log(config.workDir().resolve(prefix + ".log"));
     List<String> cmd = new ArrayList<>();
-    String in = EndToEndBench.TOPIC;
+    String in = input;
     switch (contestant) {
-      case "limit", "original" -> {
+      case "limit", "limit-all", "original" -> {
         cmd.add(contestant);
         cmd.addAll(List.of(bootstrap, in, prefix + ".matched", prefix + ".unmatched", prefix + ".errors", catalogFile.toString()));
+        if (follow) {
+          cmd.add("follow");
+        }
         if (contestant.equals("original")) {
           cmd.add(Long.toString(expected));
         }
@@ -138,6 +154,13 @@ final class Contestants {
             cmd.add("--runner=SparkRunner");
             cmd.add("--sparkMaster=local[2]");
             cmd.add("--maxReadRecords=" + expected);
+          }
+          case "spark-streaming" -> {
+            // As ./linkwatch run --runner=spark --streaming=true runs it: the unbounded job with the
+            // Spark streaming defaults linkwatch sets (microbatch, read time), nothing tuned here.
+            cmd.add("--runner=SparkRunner");
+            cmd.add("--streaming=true");
+            cmd.add("--sparkMaster=local[2]");
           }
           case "direct" -> {
             cmd.add("--runner=DirectRunner");

@@ -84,6 +84,8 @@ public final class EndToEndBench {
       long peakHeapAfterGcBytes,
       double steadyRatioToLimit,
       double wholeRatioToLimit,
+      double steadyRatioToLimitAll,
+      double wholeRatioToLimitAll,
       double steadyCpuMicrosPerTweet,
       double cpuRatioToLimit,
       boolean complete,
@@ -157,7 +159,11 @@ public final class EndToEndBench {
 
   /** The catalog every contestant loads: real names, scaled up with numbered copies as MatcherBench does. */
   private Path writeCatalog(Path file) throws IOException {
-    Catalog catalog = MatcherBench.scaled(MatcherBench.baseCatalog(), config.catalogNames());
+    return writeCatalog(file, config.catalogNames());
+  }
+
+  static Path writeCatalog(Path file, int names) throws IOException {
+    Catalog catalog = MatcherBench.scaled(MatcherBench.baseCatalog(), names);
     JsonFactory json = new JsonFactory();
     try (OutputStream out = Files.newOutputStream(file); JsonGenerator g = json.createGenerator(out)) {
       g.writeStartArray();
@@ -177,7 +183,7 @@ public final class EndToEndBench {
     return file;
   }
 
-  private TweetGenerator generator(long seed) {
+  static TweetGenerator generator(long seed) {
     return new TweetGenerator(
         seed, 0.01, Instant.parse("2017-01-12T00:00:00Z"), TweetGenerator.Format.V1,
         TweetGenerator.pairsFrom(MatcherBench.baseCatalog(), 2000, seed), true);
@@ -198,7 +204,7 @@ public final class EndToEndBench {
     return bytes / (double) Math.max(1, config.tweets());
   }
 
-  private static Properties producerProps(String bootstrap) {
+  static Properties producerProps(String bootstrap) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -386,7 +392,7 @@ public final class EndToEndBench {
     return (System.nanoTime() - t0) / 1e9;
   }
 
-  private static KafkaConsumer<byte[], byte[]> watcher(String bootstrap) {
+  static KafkaConsumer<byte[], byte[]> watcher(String bootstrap) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

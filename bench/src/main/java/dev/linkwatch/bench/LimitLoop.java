@@ -50,9 +50,39 @@ final class LimitLoop extends PlainLoop {
   private final Map<String, Long> artists = new HashMap<>();
 
   LimitLoop(String bootstrap, Topics topics, Catalog catalog, int minMatches) {
+    this(bootstrap, topics, TermMatcher.build(catalog, false), minMatches);
+  }
+
+  /** Shares a built matcher (immutable) between the loops of {@code limit-all}. */
+  LimitLoop(String bootstrap, Topics topics, TermMatcher matcher, int minMatches) {
     super(bootstrap, topics);
-    this.matcher = TermMatcher.build(catalog, false);
+    this.matcher = matcher;
     this.minMatches = minMatches;
+  }
+
+  /**
+   * {@code limit-all}: one loop per core, each on its own thread with its own consumer and producer,
+   * the input partitions split between them. Returns the records processed by all.
+   */
+  static long runOnAllCores(String bootstrap, Topics topics, Catalog catalog, int minMatches, boolean follow)
+      throws Exception {
+    TermMatcher shared = TermMatcher.build(catalog, false);
+    int threads = Runtime.getRuntime().availableProcessors();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      List<java.util.concurrent.Future<Long>> runs = new java.util.ArrayList<>();
+      for (int slot = 0; slot < threads; slot++) {
+        int s = slot;
+        runs.add(pool.submit(() -> new LimitLoop(bootstrap, topics, shared, minMatches).run(Long.MAX_VALUE, s, threads, follow)));
+      }
+      long done = 0;
+      for (var run : runs) {
+        done += run.get();
+      }
+      return done;
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Override

@@ -19,8 +19,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * The skeleton both baselines share: one thread, a plain consumer over every partition of the input
- * topic from the beginning, one function per record, a plain producer, until the end offsets seen at
+ * The skeleton the baselines share: one thread, a plain consumer over every partition of the input
+ * topic (or one slot's share of them) from the beginning, one function per record, a plain producer, until the end offsets seen at
  * start are reached (or {@code maxRecords}). No Beam anywhere.
  */
 abstract class PlainLoop {
@@ -41,6 +41,19 @@ abstract class PlainLoop {
 
   /** Runs to the end of the topic; returns how many input records were processed. */
   long run(long maxRecords) throws Exception {
+    return run(maxRecords, 0, 1, false);
+  }
+
+  /** Reads every partition until the JVM is stopped, as a job does (the latency bench). */
+  long follow() throws Exception {
+    return run(Long.MAX_VALUE, 0, 1, true);
+  }
+
+  /**
+   * Runs over this slot's share of the input partitions (partition {@code p} when {@code p % slots ==
+   * slot}) to their end; {@code limit-all} runs one loop per slot, each on its own thread.
+   */
+  long run(long maxRecords, int slot, int slots, boolean follow) throws Exception {
     Properties c = new Properties();
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -62,7 +75,9 @@ abstract class PlainLoop {
         KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
       List<TopicPartition> partitions = new ArrayList<>();
       for (PartitionInfo info : consumer.partitionsFor(topics.input())) {
-        partitions.add(new TopicPartition(info.topic(), info.partition()));
+        if (info.partition() % slots == slot) {
+          partitions.add(new TopicPartition(info.topic(), info.partition()));
+        }
       }
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
@@ -80,7 +95,13 @@ abstract class PlainLoop {
             break;
           }
         }
-        end.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
+        if (follow) {
+          // As the pipeline flushes once per bundle: what a poll returned is written before the next
+          // poll, so no output waits out the producer's linger when the input is quiet.
+          producer.flush();
+        } else {
+          end.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
+        }
       }
       producer.flush();
     }

@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
 /** `linkwatch bench`: the benchmarks, each section against its baseline in one run. */
 @Command(
     name = "bench",
-    header = "Measure linkwatch against its baselines (sections counts, matcher, parse, e2e, memory).",
+    header = "Measure linkwatch against its baselines (sections counts, matcher, parse, e2e, memory, latency).",
     description = {
       "Measures linkwatch against its baselines in one run and reports ratios. Sections:",
       "  counts   CountWindows with 30 s batches alone vs with the 6 h / 30 s sliding window",
@@ -23,6 +23,8 @@ import picocli.CommandLine.Parameters;
       "  e2e      end to end through a local broker: linkwatch on Flink, Spark and the DirectRunner",
       "           vs the limit (same rules, plain consumer/producer loop) and the original's loop",
       "  memory   embedded Flink at a steady rate for --minutes, heap after full GC sampled",
+      "  latency  input fed at fixed --rates: delay from a tweet's append to its output's append",
+      "           (broker LogAppendTime on both sides), p50/p99/max, and whether each kept up",
       "Extra --name=value flags go to the runner (default: embedded Flink via ./linkwatch)."
     },
     mixinStandardHelpOptions = true)
@@ -45,7 +47,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--tweets", description = "e2e: tweets preloaded (default 1000000, quick 100000).")
   Long tweets;
 
-  @Option(names = "--contestants", split = ",", description = "e2e: who runs (default flink,spark,direct,limit,original; quick flink,limit). Also flink-copying (Beam's defaults: elements copied between steps, metrics on) and flink-1s-bundles (Beam's 1 s bundles instead of 100 ms).")
+  @Option(names = "--contestants", split = ",", description = "e2e: who runs (default flink,spark,direct,limit,limit-all,original; quick flink,limit,limit-all). Also flink-copying (Beam's defaults: elements copied between steps, metrics on) and flink-1s-bundles (Beam's 1 s bundles instead of 100 ms).")
   List<String> contestants;
 
   @Option(names = "--catalog-names", defaultValue = "100000", description = "e2e: catalog size, real names scaled up (default ${DEFAULT-VALUE}).")
@@ -69,7 +71,16 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--rate", defaultValue = "5000", description = "memory: tweets per second (default ${DEFAULT-VALUE}).")
   int rate;
 
-  @Option(names = "--json", description = "e2e/memory: where the JSON result goes (default bench-results/<section>.json).")
+  @Option(names = "--rates", split = ",", description = "latency: input rates in tweets/s; 80% stands for 80 % of limit-all's rate, measured first (default 1000,5000,80%; quick 1000,5000).")
+  List<String> rates;
+
+  @Option(names = "--seconds", description = "latency: seconds measured per contestant and rate (default 30, quick 10), after the start-up backlog is caught up and --warmup-seconds.")
+  Integer seconds;
+
+  @Option(names = "--warmup-seconds", description = "latency: seconds at the rate before measuring (default 10, quick 5).")
+  Integer warmupSeconds;
+
+  @Option(names = "--json", description = "e2e/memory/latency: where the JSON result goes (default bench-results/<section>.json).")
   java.nio.file.Path json;
 
   @picocli.CommandLine.Unmatched List<String> runnerArgs = new java.util.ArrayList<>();
@@ -78,6 +89,9 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (section.equals("e2e") || section.equals("memory")) {
       return endToEnd(section.equals("memory"));
+    }
+    if (section.equals("latency")) {
+      return latency();
     }
     if (section.equals("matcher")) {
       return matcher();
@@ -90,7 +104,7 @@ final class BenchCommand implements Callable<Integer> {
       return Main.EXIT_OK;
     }
     if (!section.equals("counts")) {
-      throw new ConfigException("bench: unknown section '" + section + "' (known: counts, matcher, parse, e2e, memory)");
+      throw new ConfigException("bench: unknown section '" + section + "' (known: counts, matcher, parse, e2e, memory, latency)");
     }
     long n = events != null ? events : quick ? 300_000 : 2_000_000;
     int r = runs != null ? runs : 3;
@@ -129,7 +143,9 @@ final class BenchCommand implements Callable<Integer> {
     List<String> who =
         contestants != null && !contestants.isEmpty()
             ? contestants
-            : quick ? List.of("flink", "limit") : List.of("flink", "spark", "direct", "limit", "original");
+            : quick
+                ? List.of("flink", "limit", "limit-all")
+                : List.of("flink", "spark", "direct", "limit", "limit-all", "original");
     int mins = !memory ? 0 : minutes != null ? minutes : quick ? 1 : 10;
     if (n < 100 || (!memory && r < 1) || (memory && (mins < 1 || rate < 1)) || catalogNames < 6) {
       throw new ConfigException("bench e2e: --tweets must be at least 100, --runs and --minutes at least 1, --catalog-names at least 6");
@@ -162,7 +178,60 @@ final class BenchCommand implements Callable<Integer> {
           dev.linkwatch.bench.EndToEndBench.trendAfterWarmUp(result.memorySamples()) / 1e6);
     } else {
       dev.linkwatch.bench.EndToEndBench.printTable(result, System.out);
+      System.out.println();
+      dev.linkwatch.bench.BenchReport.printTargets(result, System.out);
     }
+    System.out.println();
+    System.out.println("JSON: " + out + "  (children's logs: " + work + ")");
+    return Main.EXIT_OK;
+  }
+
+  private int latency() throws Exception {
+    List<String> who =
+        contestants != null && !contestants.isEmpty()
+            ? contestants
+            : quick ? List.of("flink", "limit") : List.of("flink", "spark-streaming", "limit", "limit-all");
+    List<String> given = rates != null && !rates.isEmpty() ? rates : quick ? List.of("1000", "5000") : List.of("1000", "5000", "80%");
+    List<Integer> steps = new java.util.ArrayList<>();
+    for (String r : given) {
+      String t = r.trim();
+      if (t.equals("80%")) {
+        steps.add(0);
+        continue;
+      }
+      try {
+        steps.add(Integer.parseInt(t));
+      } catch (NumberFormatException e) {
+        throw new ConfigException("bench latency: --rates takes tweets per second or 80%, got '" + t + "'");
+      }
+      if (steps.get(steps.size() - 1) < 1) {
+        throw new ConfigException("bench latency: --rates must be at least 1, got " + t);
+      }
+    }
+    int measured = seconds != null ? seconds : quick ? 10 : 30;
+    int warmup = warmupSeconds != null ? warmupSeconds : quick ? 5 : 10;
+    if (measured < 3 || warmup < 0) {
+      throw new ConfigException("bench latency: --seconds must be at least 3 and --warmup-seconds at least 0");
+    }
+    List<String> flinkArgs = runnerArgs.stream().filter(a -> !a.startsWith("--runner=")).toList();
+    java.nio.file.Path work = java.nio.file.Files.createTempDirectory("linkwatch-bench-");
+    var e2e =
+        new dev.linkwatch.bench.EndToEndBench.Config(
+            0, 1, who, catalogNames, 0, 0, childHeap, sparkHeap, flinkArgs, LocalState.HOME, work, 2017, 0, 0);
+    System.out.printf(
+        "bench latency: rates %s tweets/s, %d s measured after %d s warm-up, catalog of %d names%n",
+        String.join(",", given), measured, warmup, catalogNames);
+    System.out.println("  machine: " + dev.linkwatch.bench.EndToEndBench.machine() + ", load average " + loadAverage());
+    var bench =
+        new dev.linkwatch.bench.LatencyBench(
+            new dev.linkwatch.bench.LatencyBench.Config(who, steps, measured, warmup, e2e), System.out);
+    var result = bench.run();
+    java.nio.file.Path out = json != null ? json : java.nio.file.Path.of("bench-results", "latency.json");
+    dev.linkwatch.bench.LatencyBench.writeJson(result, out);
+    System.out.println();
+    dev.linkwatch.bench.LatencyBench.printTable(result, System.out);
+    System.out.println();
+    dev.linkwatch.bench.LatencyBench.printTargets(result, System.out);
     System.out.println();
     System.out.println("JSON: " + out + "  (children's logs: " + work + ")");
     return Main.EXIT_OK;

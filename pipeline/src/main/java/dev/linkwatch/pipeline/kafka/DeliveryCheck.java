@@ -164,7 +164,7 @@ public final class DeliveryCheck {
   public record Coordinates(String topic, int partition, long offset) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static Coordinates of(ConsumerRecord<byte[], byte[]> r) {
+    public static Coordinates of(ConsumerRecord<byte[], byte[]> r) {
       Header topic = r.headers().lastHeader(KafkaIo.HEADER_TOPIC);
       Header partition = r.headers().lastHeader(KafkaIo.HEADER_PARTITION);
       Header offset = r.headers().lastHeader(KafkaIo.HEADER_OFFSET);
