@@ -28,25 +28,25 @@ class BenchE2eIT {
     System.setProperty("linkwatch.home", Path.of("../..").toAbsolutePath().normalize().toString());
     CommandsIT.Result r =
         CommandsIT.run(
-            "bench", "e2e", "--tweets=300", "--runs=1", "--contestants=direct,limit,original",
+            "bench", "e2e", "--tweets=300", "--runs=1", "--contestants=direct,limit,limit-all,original",
             "--catalog-names=1000", "--original-records=100", "--child-heap=512m", "--json=" + json);
     assertThat(r.code()).as(r.out() + r.err()).isZero();
 
     List<String> table = r.out().lines().filter(l -> l.startsWith("|")).toList();
-    assertThat(table).hasSize(2 + 3);
+    assertThat(table).hasSize(2 + 4);
     assertThat(table.get(0)).contains("tweets/s steady").contains("ratio to limit").contains("CPU µs/tweet steady").contains("peak heap");
     for (String row : table.subList(2, table.size())) {
       assertThat(row.split("\\|", -1)).as(row).hasSize(table.get(0).split("\\|", -1).length);
       assertThat(row).as(row).endsWith("| yes |");
     }
-    assertThat(table.get(4)).startsWith("| original's algorithm").contains("| 100 |");
+    assertThat(table.get(5)).startsWith("| original's algorithm").contains("| 100 |");
 
     JsonNode result = new ObjectMapper().readTree(Files.readAllBytes(json));
     assertThat(result.path("tweets").asLong()).isEqualTo(300);
     assertThat(result.path("catalog_names").asInt()).isEqualTo(1000);
     assertThat(result.path("mean_tweet_bytes").asLong()).isBetween(2_000L, 7_000L);
     List<String> contestants = result.path("results").findValuesAsText("contestant");
-    assertThat(contestants).containsExactly("direct", "limit", "original");
+    assertThat(contestants).containsExactly("direct", "limit", "limit-all", "original");
     for (JsonNode c : result.path("results")) {
       assertThat(c.path("all_out").asBoolean()).as(c.toString()).isTrue();
       JsonNode run = c.path("runs").get(0);
@@ -57,6 +57,8 @@ class BenchE2eIT {
       assertThat(cpu.isNull() || cpu.asDouble() > 0).as(c.toString()).isTrue();
     }
     assertThat(result.path("results").get(1).path("steady_ratio_to_limit").asDouble()).isEqualTo(1.0);
+    assertThat(result.path("results").get(2).path("steady_ratio_to_limit_all").asDouble()).isEqualTo(1.0);
+    assertThat(table.get(0)).contains("ratio to limit-all");
 
     assertThat(descendants()).as("processes left behind").isSubsetOf(before);
   }
