@@ -1,5 +1,6 @@
 package dev.linkwatch.cli.demo;
 
+import dev.linkwatch.dashboard.Dashboard;
 import dev.linkwatch.local.TweetGenerator;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -40,6 +41,7 @@ public final class Demo {
   private final int rate;
   private final long seed;
   private final List<String> pipelineArgs;
+  private int dashboardPort = -1;
 
   public Demo(PrintStream out, int seconds, int rate, long seed, List<String> pipelineArgs) {
     this.out = out;
@@ -49,6 +51,28 @@ public final class Demo {
     this.pipelineArgs = pipelineArgs;
   }
 
+  /** Also serve the live dashboard on loopback {@code port} (0: any free port; taken: any free port). */
+  public Demo withDashboard(int port) {
+    this.dashboardPort = port;
+    return this;
+  }
+
+  /** The dashboard over the demo's topics, or null when not asked for; its address is printed. */
+  private Dashboard startDashboard(String bootstrap) throws java.io.IOException {
+    if (dashboardPort < 0) {
+      return null;
+    }
+    Dashboard.Config config = Dashboard.Config.defaults(bootstrap).withAddress("127.0.0.1", dashboardPort);
+    Dashboard d;
+    try {
+      d = Dashboard.start(config);
+    } catch (java.net.BindException e) {
+      d = Dashboard.start(config.withAddress("127.0.0.1", 0)); // the demo is for trying: any port will do
+    }
+    out.println("  dashboard at " + d.url() + " (open it in a browser; /metrics for Prometheus)");
+    return d;
+  }
+
   /** Runs the demo; returns the summary so callers (and tests) can check the accounting. */
   public Summary run() throws Exception {
     out.println("linkwatch demo: starting a local Kafka broker (KRaft) ...");
@@ -56,73 +80,78 @@ public final class Demo {
       String bootstrap = kafka.bootstrapServers();
       kafka.createTopics(2, "tweets", "tweets.matched", "tweets.unmatched", "tweets.errors");
       out.println("  broker at " + bootstrap + ", topics tweets, tweets.matched, tweets.unmatched, tweets.errors");
-
-      List<String> args = new ArrayList<>();
-      args.add("--runner=LinkwatchFlinkRunner"); // as ./linkwatch run --runner=flink runs it
-      args.add("--streaming=true");
-      args.add("--parallelism=2");
-      args.add("--unshorten=false");
-      // Short batches and windows so the counts appear while the demo runs (the job's defaults are the
-      // original's 30 s batches and 6 h window); flags given to the demo override these.
-      args.add("--batchSeconds=10");
-      args.add("--windowSeconds=60");
-      args.add("--slideSeconds=10");
-      // The original's filters plus a real 3 289-track catalog (Chinook, MIT): common-word titles and
-      // all, so the demo shows what the rules keep out as well as what they catch.
-      args.add("--catalog=builtin:original,builtin:chinook");
-      // A streaming job the demo cancels itself once everything sent has come out: an unbounded read
-      // lets the watermark move, so the counts appear while it runs.
-      args.add("--attachedMode=false");
-      args.addAll(pipelineArgs);
-      args.add("--bootstrapServers=" + bootstrap);
-      LinkwatchOptions options = ConfigFile.parse(args.toArray(String[]::new));
-
-      AtomicBoolean producing = new AtomicBoolean(true);
-      Summary summary = new Summary();
-      Thread producer = new Thread(() -> produce(bootstrap, producing, summary), "demo-producer");
-      Thread watcher = new Thread(() -> watch(bootstrap, summary), "demo-watcher");
-      producer.setDaemon(true);
-      watcher.setDaemon(true);
-      producer.start();
-      watcher.start();
-
-      out.printf(
-          "linkwatch demo: %d tweets/s, for %d s once the job is running, through %s (parallelism 2); Ctrl-C stops it cleanly%n",
-          rate, seconds, options.getRunner().getSimpleName());
-      Thread status = new Thread(() -> statusLoop(summary), "demo-status");
-      status.setDaemon(true);
-      status.start();
-      PipelineResult result = null;
-      try {
-        result = LinkwatchPipeline.run(options);
-        while (producer.isAlive()) {
-          PipelineResult.State state = result.waitUntilFinish(org.joda.time.Duration.millis(500));
-          if (state != null && state.isTerminal()) {
-            throw new IllegalStateException("the pipeline stopped early: " + state);
-          }
-        }
-        // Everything is sent; wait until every record has come out (or a minute has passed).
-        summary.awaitQuiet(Duration.ofSeconds(60));
-      } finally {
-        if (result != null) {
-          try {
-            result.cancel();
-          } catch (java.io.IOException | UnsupportedOperationException e) {
-            out.println("  (could not cancel the pipeline: " + e.getMessage() + ")");
-          }
-        }
-        // Stop our own clients before the broker goes, also when the pipeline failed.
-        producing.set(false);
-        summary.stopped.set(true);
-        producer.join(5_000);
-        watcher.join(5_000);
-        status.join(3_000);
+      try (Dashboard dashboard = startDashboard(bootstrap)) {
+        return stream(bootstrap);
       }
-      out.println();
-      out.println(summary.report());
-      out.println("linkwatch demo: stopping the broker; done.");
-      return summary;
     }
+  }
+
+  private Summary stream(String bootstrap) throws Exception {
+    List<String> args = new ArrayList<>();
+    args.add("--runner=LinkwatchFlinkRunner"); // as ./linkwatch run --runner=flink runs it
+    args.add("--streaming=true");
+    args.add("--parallelism=2");
+    args.add("--unshorten=false");
+    // Short batches and windows so the counts appear while the demo runs (the job's defaults are the
+    // original's 30 s batches and 6 h window); flags given to the demo override these.
+    args.add("--batchSeconds=10");
+    args.add("--windowSeconds=60");
+    args.add("--slideSeconds=10");
+    // The original's filters plus a real 3 289-track catalog (Chinook, MIT): common-word titles and
+    // all, so the demo shows what the rules keep out as well as what they catch.
+    args.add("--catalog=builtin:original,builtin:chinook");
+    // A streaming job the demo cancels itself once everything sent has come out: an unbounded read
+    // lets the watermark move, so the counts appear while it runs.
+    args.add("--attachedMode=false");
+    args.addAll(pipelineArgs);
+    args.add("--bootstrapServers=" + bootstrap);
+    LinkwatchOptions options = ConfigFile.parse(args.toArray(String[]::new));
+
+    AtomicBoolean producing = new AtomicBoolean(true);
+    Summary summary = new Summary();
+    Thread producer = new Thread(() -> produce(bootstrap, producing, summary), "demo-producer");
+    Thread watcher = new Thread(() -> watch(bootstrap, summary), "demo-watcher");
+    producer.setDaemon(true);
+    watcher.setDaemon(true);
+    producer.start();
+    watcher.start();
+
+    out.printf(
+        "linkwatch demo: %d tweets/s, for %d s once the job is running, through %s (parallelism 2); Ctrl-C stops it cleanly%n",
+        rate, seconds, options.getRunner().getSimpleName());
+    Thread status = new Thread(() -> statusLoop(summary), "demo-status");
+    status.setDaemon(true);
+    status.start();
+    PipelineResult result = null;
+    try {
+      result = LinkwatchPipeline.run(options);
+      while (producer.isAlive()) {
+        PipelineResult.State state = result.waitUntilFinish(org.joda.time.Duration.millis(500));
+        if (state != null && state.isTerminal()) {
+          throw new IllegalStateException("the pipeline stopped early: " + state);
+        }
+      }
+      // Everything is sent; wait until every record has come out (or a minute has passed).
+      summary.awaitQuiet(Duration.ofSeconds(60));
+    } finally {
+      if (result != null) {
+        try {
+          result.cancel();
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+          out.println("  (could not cancel the pipeline: " + e.getMessage() + ")");
+        }
+      }
+      // Stop our own clients before the broker goes, also when the pipeline failed.
+      producing.set(false);
+      summary.stopped.set(true);
+      producer.join(5_000);
+      watcher.join(5_000);
+      status.join(3_000);
+    }
+    out.println();
+    out.println(summary.report());
+    out.println("linkwatch demo: stopping the broker; done.");
+    return summary;
   }
 
   private void produce(String bootstrap, AtomicBoolean producing, Summary summary) {
