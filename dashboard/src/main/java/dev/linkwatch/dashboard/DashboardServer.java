@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 final class DashboardServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String WEB = "/dev/linkwatch/dashboard/web/";
-  private static final String UPLOT = "/META-INF/resources/webjars/uplot/1.6.30/";
+  private static final String UPLOT = "/META-INF/resources/webjars/uplot/" + webjarVersion("uplot") + "/";
   /** The files the page may load, by path; nothing else from the jar is served. */
   private static final Map<String, String[]> ASSETS =
       Map.of(
@@ -65,6 +65,19 @@ final class DashboardServer implements AutoCloseable {
     http.setExecutor(workers);
     http.createContext("/", this::handle);
     state.onMatch(m -> broadcast(event("match", m)));
+  }
+
+  /** The version of npm webjar {@code name} on the classpath (its folder inside the jar is named by it). */
+  private static String webjarVersion(String name) {
+    try (InputStream in = DashboardServer.class.getResourceAsStream("/META-INF/maven/org.webjars.npm/" + name + "/pom.properties")) {
+      java.util.Properties p = new java.util.Properties();
+      if (in != null) {
+        p.load(in);
+      }
+      return p.getProperty("version", "missing");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {

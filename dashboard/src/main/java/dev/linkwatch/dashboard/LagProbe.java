@@ -26,7 +26,6 @@ final class LagProbe implements AutoCloseable {
     Properties p = new Properties();
     p.putAll(kafka);
     p.put(AdminClientConfig.CLIENT_ID_CONFIG, "linkwatch-dashboard-lag");
-    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
     this.admin = Admin.create(p);
     this.group = group;
   }
