@@ -90,9 +90,14 @@ public final class Dashboard implements AutoCloseable {
       throw new IllegalArgumentException("the matched, unmatched, errors and counts topics must differ: " + topics.keySet());
     }
     Map<String, Object> kafka = new HashMap<>(config.kafka());
-    lag = new LagProbe(kafka, config.consumerGroup());
     reader = new TopicReader(kafka, topics, state, config.history());
-    server = new DashboardServer(config.host(), config.port(), state, lag, config.stale().toMillis());
+    lag = new LagProbe(kafka, config.consumerGroup());
+    try {
+      server = new DashboardServer(config.host(), config.port(), state, lag, config.stale().toMillis());
+    } catch (IOException | RuntimeException e) {
+      lag.close(); // the port is taken: nothing else was started
+      throw e;
+    }
   }
 
   /** Binds the port, starts reading and serving. */

@@ -19,18 +19,21 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class LagProbe implements AutoCloseable {
   private static final long TIMEOUT_SECONDS = 5;
-  private final Admin admin;
+  private final Properties properties = new Properties();
   private final String group;
+  /** Made at the first scrape: a dashboard nobody scrapes holds no admin client. */
+  private Admin admin;
 
   LagProbe(Map<String, Object> kafka, String group) {
-    Properties p = new Properties();
-    p.putAll(kafka);
-    p.put(AdminClientConfig.CLIENT_ID_CONFIG, "linkwatch-dashboard-lag");
-    this.admin = Admin.create(p);
+    properties.putAll(kafka);
+    properties.put(AdminClientConfig.CLIENT_ID_CONFIG, "linkwatch-dashboard-lag");
     this.group = group;
   }
 
-  void metrics(MetricsText m) {
+  synchronized void metrics(MetricsText m) {
+    if (admin == null) {
+      admin = Admin.create(properties);
+    }
     m.declare("linkwatch_consumer_lag", "gauge",
         "Input records not yet committed by the job's consumer group, per partition (end offset - committed offset).");
     m.declare("linkwatch_consumer_committed_offset", "gauge", "The job's committed input offset per partition.");
@@ -66,7 +69,9 @@ final class LagProbe implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    admin.close(java.time.Duration.ofSeconds(2));
+  public synchronized void close() {
+    if (admin != null) {
+      admin.close(java.time.Duration.ofSeconds(2));
+    }
   }
 }

@@ -28,7 +28,9 @@ final class TopicReader implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TopicReader.class);
   private static final long REDISCOVER_MILLIS = 3_000;
 
-  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final Properties properties;
+  /** Made on the reader's thread, so a dashboard that never started holds no client. */
+  private volatile KafkaConsumer<byte[], byte[]> consumer;
   private final Map<String, DashboardState.Channel> topics;
   private final DashboardState state;
   private final long history;
@@ -45,7 +47,7 @@ final class TopicReader implements AutoCloseable {
     // Looking for a topic must not create it (with the broker's defaults) before the job does.
     p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, "linkwatch-dashboard");
-    this.consumer = new KafkaConsumer<>(p);
+    this.properties = p;
     this.topics = Map.copyOf(topics);
     this.state = state;
     this.history = history;
@@ -58,6 +60,11 @@ final class TopicReader implements AutoCloseable {
   }
 
   private void run() {
+    consumer = new KafkaConsumer<>(properties);
+    if (!running) {
+      consumer.close(Duration.ZERO);
+      return;
+    }
     Set<TopicPartition> assigned = new HashSet<>();
     long nextLook = 0;
     try {
@@ -114,7 +121,10 @@ final class TopicReader implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     running = false;
-    consumer.wakeup();
+    KafkaConsumer<byte[], byte[]> c = consumer;
+    if (c != null) {
+      c.wakeup();
+    }
     thread.join(5_000);
   }
 }

@@ -54,8 +54,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 @ExtendWith(SharedKafka.class)
 class DashboardBrowserIT {
-  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  /** Debian's chromium and chromium-driver packages put them here; -Dlinkwatch.chromium/-Dlinkwatch.chromedriver elsewhere. */
+  static final Path CHROMIUM = Path.of(System.getProperty("linkwatch.chromium", "/usr/bin/chromium"));
+  static final Path CHROMEDRIVER = Path.of(System.getProperty("linkwatch.chromedriver", "/usr/bin/chromedriver"));
   static final DateTimeFormatter TWITTER_TIME =
       DateTimeFormatter.ofPattern("EEE MMM dd HH:mm:ss Z yyyy", Locale.ROOT).withZone(ZoneOffset.UTC);
 
@@ -84,7 +85,7 @@ class DashboardBrowserIT {
     Assumptions.assumeTrue(
         Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
         "SKIPPED: the browser test needs Chromium and its driver from the system packages"
-            + " (apt-get install chromium chromium-driver: /usr/bin/chromium, /usr/bin/chromedriver); not found");
+            + " (apt-get install chromium chromium-driver), and " + CHROMIUM + " or " + CHROMEDRIVER + " is missing");
     Path seleniumCache = Path.of(System.getProperty("user.home"), ".cache", "selenium");
     boolean cacheBefore = Files.exists(seleniumCache);
 
