@@ -112,7 +112,7 @@ class DashboardBrowserIT {
             .withTopics(in + ".matched", in + ".unmatched", in + ".errors", in + ".counts")
             .withConsumerGroup(in)
             .withAddress("127.0.0.1", 0)
-            .withHistory(10_000, Duration.ofSeconds(30));
+            .withHistory(10_000, Duration.ofSeconds(5));
     PipelineResult job = null;
     ChromeDriver browser = null;
     try (Dashboard dashboard = Dashboard.start(config)) {
@@ -210,6 +210,14 @@ class DashboardBrowserIT {
       Path shot = Path.of("target", "dashboard.png");
       Files.createDirectories(shot.getParent());
       Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+
+      // The job stops: the page says the data is stale once nothing came for the stale time (5 s).
+      job.cancel();
+      job = null;
+      new WebDriverWait(browser, Duration.ofSeconds(15), Duration.ofMillis(200))
+          .withMessage("the page never said the data is stale")
+          .until(d -> "stale".equals(d.findElement(By.id("status")).getAttribute("data-state")));
+      assertThat(browser.findElement(By.id("status")).getText()).startsWith("stale: no record for ");
     } finally {
       if (browser != null) {
         browser.quit();
