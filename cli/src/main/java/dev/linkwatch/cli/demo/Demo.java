@@ -76,82 +76,79 @@ public final class Demo {
   /** Runs the demo; returns the summary so callers (and tests) can check the accounting. */
   public Summary run() throws Exception {
     out.println("linkwatch demo: starting a local Kafka broker (KRaft) ...");
-    try (LocalKafka kafka = LocalKafka.builder().partitions(2).start()) {
+    // The dashboard (when asked for) closes before the broker: resources close in reverse order.
+    try (LocalKafka kafka = LocalKafka.builder().partitions(2).start();
+        Dashboard dashboard = startDashboard(kafka.bootstrapServers())) {
       String bootstrap = kafka.bootstrapServers();
       kafka.createTopics(2, "tweets", "tweets.matched", "tweets.unmatched", "tweets.errors");
       out.println("  broker at " + bootstrap + ", topics tweets, tweets.matched, tweets.unmatched, tweets.errors");
-      try (Dashboard dashboard = startDashboard(bootstrap)) {
-        return stream(bootstrap);
-      }
-    }
-  }
 
-  private Summary stream(String bootstrap) throws Exception {
-    List<String> args = new ArrayList<>();
-    args.add("--runner=LinkwatchFlinkRunner"); // as ./linkwatch run --runner=flink runs it
-    args.add("--streaming=true");
-    args.add("--parallelism=2");
-    args.add("--unshorten=false");
-    // Short batches and windows so the counts appear while the demo runs (the job's defaults are the
-    // original's 30 s batches and 6 h window); flags given to the demo override these.
-    args.add("--batchSeconds=10");
-    args.add("--windowSeconds=60");
-    args.add("--slideSeconds=10");
-    // The original's filters plus a real 3 289-track catalog (Chinook, MIT): common-word titles and
-    // all, so the demo shows what the rules keep out as well as what they catch.
-    args.add("--catalog=builtin:original,builtin:chinook");
-    // A streaming job the demo cancels itself once everything sent has come out: an unbounded read
-    // lets the watermark move, so the counts appear while it runs.
-    args.add("--attachedMode=false");
-    args.addAll(pipelineArgs);
-    args.add("--bootstrapServers=" + bootstrap);
-    LinkwatchOptions options = ConfigFile.parse(args.toArray(String[]::new));
+      List<String> args = new ArrayList<>();
+      args.add("--runner=LinkwatchFlinkRunner"); // as ./linkwatch run --runner=flink runs it
+      args.add("--streaming=true");
+      args.add("--parallelism=2");
+      args.add("--unshorten=false");
+      // Short batches and windows so the counts appear while the demo runs (the job's defaults are the
+      // original's 30 s batches and 6 h window); flags given to the demo override these.
+      args.add("--batchSeconds=10");
+      args.add("--windowSeconds=60");
+      args.add("--slideSeconds=10");
+      // The original's filters plus a real 3 289-track catalog (Chinook, MIT): common-word titles and
+      // all, so the demo shows what the rules keep out as well as what they catch.
+      args.add("--catalog=builtin:original,builtin:chinook");
+      // A streaming job the demo cancels itself once everything sent has come out: an unbounded read
+      // lets the watermark move, so the counts appear while it runs.
+      args.add("--attachedMode=false");
+      args.addAll(pipelineArgs);
+      args.add("--bootstrapServers=" + bootstrap);
+      LinkwatchOptions options = ConfigFile.parse(args.toArray(String[]::new));
 
-    AtomicBoolean producing = new AtomicBoolean(true);
-    Summary summary = new Summary();
-    Thread producer = new Thread(() -> produce(bootstrap, producing, summary), "demo-producer");
-    Thread watcher = new Thread(() -> watch(bootstrap, summary), "demo-watcher");
-    producer.setDaemon(true);
-    watcher.setDaemon(true);
-    producer.start();
-    watcher.start();
+      AtomicBoolean producing = new AtomicBoolean(true);
+      Summary summary = new Summary();
+      Thread producer = new Thread(() -> produce(bootstrap, producing, summary), "demo-producer");
+      Thread watcher = new Thread(() -> watch(bootstrap, summary), "demo-watcher");
+      producer.setDaemon(true);
+      watcher.setDaemon(true);
+      producer.start();
+      watcher.start();
 
-    out.printf(
-        "linkwatch demo: %d tweets/s, for %d s once the job is running, through %s (parallelism 2); Ctrl-C stops it cleanly%n",
-        rate, seconds, options.getRunner().getSimpleName());
-    Thread status = new Thread(() -> statusLoop(summary), "demo-status");
-    status.setDaemon(true);
-    status.start();
-    PipelineResult result = null;
-    try {
-      result = LinkwatchPipeline.run(options);
-      while (producer.isAlive()) {
-        PipelineResult.State state = result.waitUntilFinish(org.joda.time.Duration.millis(500));
-        if (state != null && state.isTerminal()) {
-          throw new IllegalStateException("the pipeline stopped early: " + state);
+      out.printf(
+          "linkwatch demo: %d tweets/s, for %d s once the job is running, through %s (parallelism 2); Ctrl-C stops it cleanly%n",
+          rate, seconds, options.getRunner().getSimpleName());
+      Thread status = new Thread(() -> statusLoop(summary), "demo-status");
+      status.setDaemon(true);
+      status.start();
+      PipelineResult result = null;
+      try {
+        result = LinkwatchPipeline.run(options);
+        while (producer.isAlive()) {
+          PipelineResult.State state = result.waitUntilFinish(org.joda.time.Duration.millis(500));
+          if (state != null && state.isTerminal()) {
+            throw new IllegalStateException("the pipeline stopped early: " + state);
+          }
         }
-      }
-      // Everything is sent; wait until every record has come out (or a minute has passed).
-      summary.awaitQuiet(Duration.ofSeconds(60));
-    } finally {
-      if (result != null) {
-        try {
-          result.cancel();
-        } catch (java.io.IOException | UnsupportedOperationException e) {
-          out.println("  (could not cancel the pipeline: " + e.getMessage() + ")");
+        // Everything is sent; wait until every record has come out (or a minute has passed).
+        summary.awaitQuiet(Duration.ofSeconds(60));
+      } finally {
+        if (result != null) {
+          try {
+            result.cancel();
+          } catch (java.io.IOException | UnsupportedOperationException e) {
+            out.println("  (could not cancel the pipeline: " + e.getMessage() + ")");
+          }
         }
+        // Stop our own clients before the broker goes, also when the pipeline failed.
+        producing.set(false);
+        summary.stopped.set(true);
+        producer.join(5_000);
+        watcher.join(5_000);
+        status.join(3_000);
       }
-      // Stop our own clients before the broker goes, also when the pipeline failed.
-      producing.set(false);
-      summary.stopped.set(true);
-      producer.join(5_000);
-      watcher.join(5_000);
-      status.join(3_000);
+      out.println();
+      out.println(summary.report());
+      out.println("linkwatch demo: stopping the broker; done.");
+      return summary;
     }
-    out.println();
-    out.println(summary.report());
-    out.println("linkwatch demo: stopping the broker; done.");
-    return summary;
   }
 
   private void produce(String bootstrap, AtomicBoolean producing, Summary summary) {
