@@ -153,15 +153,24 @@ class DashboardBrowserIT {
         producer.send(new ProducerRecord<>(in, tweet("9000000002", fresh, leakUrl))).get();
       }
       long sent = System.nanoTime();
+      long sentMillis = System.currentTimeMillis();
       By freshItem = By.xpath("//ol[@id='matches']/li[contains(., '" + marker + "')]");
-      new WebDriverWait(browser, Duration.ofSeconds(5), Duration.ofMillis(50))
-          .withMessage("the new match did not appear within 5 s")
-          .until(d -> !d.findElements(freshItem).isEmpty());
+      try {
+        new WebDriverWait(browser, Duration.ofSeconds(5), Duration.ofMillis(50))
+            .until(d -> !d.findElements(freshItem).isEmpty());
+      } catch (org.openqa.selenium.TimeoutException e) {
+        // Say which side was slow: the job (when it wrote the match) or the dashboard and page.
+        ConsumerRecord<byte[], byte[]> written = matchedKafkaRecord(bootstrap, in + ".matched", marker);
+        throw new AssertionError("the new match did not appear within 5 s; the job wrote it "
+            + (written.timestamp() - sentMillis) + " ms after it was sent (its Kafka timestamp)", e);
+      }
       long appearedMillis = (System.nanoTime() - sent) / 1_000_000;
-      System.out.println("new match on the page " + appearedMillis + " ms after it was sent");
+      ConsumerRecord<byte[], byte[]> written = matchedKafkaRecord(bootstrap, in + ".matched", marker);
+      System.out.println("new match on the page " + appearedMillis + " ms after it was sent (the job wrote it after "
+          + (written.timestamp() - sentMillis) + " ms by its Kafka timestamp)");
       WebElement item = browser.findElement(freshItem);
       List<String> marks = item.findElements(By.tagName("mark")).stream().map(WebElement::getText).toList();
-      JsonNode record = matchedRecord(bootstrap, in + ".matched", marker);
+      JsonNode record = OutputContract.check("matched", written.value());
       List<String> expected = new ArrayList<>();
       for (JsonNode h : record.at("/enriched/hits")) {
         expected.add(fresh.substring(h.path("start").asInt(), h.path("end").asInt()));
@@ -259,14 +268,13 @@ class DashboardBrowserIT {
     return ((Number) n).longValue();
   }
 
-  /** The matched record of the post carrying {@code marker}, read strictly from the topic. */
-  static JsonNode matchedRecord(String bootstrap, String topic, String marker) {
+  /** The matched record of the post carrying {@code marker} (each record read strictly). */
+  static ConsumerRecord<byte[], byte[]> matchedKafkaRecord(String bootstrap, String topic, String marker) {
     List<ConsumerRecord<byte[], byte[]>> records =
         KafkaClients.readAll(bootstrap, List.of(topic), 1, Duration.ofSeconds(20)).get(topic);
     for (ConsumerRecord<byte[], byte[]> r : records) {
-      JsonNode node = OutputContract.check("matched", r.value());
-      if (node.path("text").asText().contains(marker)) {
-        return node;
+      if (OutputContract.check("matched", r.value()).path("text").asText().contains(marker)) {
+        return r;
       }
     }
     throw new AssertionError("no matched record with " + marker + " among " + records.size());
