@@ -41,6 +41,7 @@ import picocli.CommandLine.Option;
       TopicsCommand.class,
       BenchCommand.class,
       VerifyCommand.class,
+      DashboardCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Callable<Integer> {
@@ -228,10 +229,19 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--source", defaultValue = "generated", description = "generated (tweets), bluesky (live Jetstream) or replay (recorded Jetstream events, offline) (default ${DEFAULT-VALUE}).")
     String source;
 
+    @Option(names = "--no-dashboard", description = "Do not serve the live dashboard.")
+    boolean noDashboard;
+
+    @Option(names = "--dashboardPort", defaultValue = "8080", description = "Loopback port of the live dashboard; another one when taken (default ${DEFAULT-VALUE}).")
+    int dashboardPort;
+
     @CommandLine.Unmatched List<String> pipelineArgs = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
+      if (dashboardPort < 0 || dashboardPort > 65_535) {
+        throw new ConfigException("--dashboardPort must be 0 to 65535, was " + dashboardPort);
+      }
       if (seconds < 10) {
         throw new ConfigException("--seconds must be at least 10 (the engine needs a few to start)");
       }
@@ -245,7 +255,8 @@ public final class Main implements Callable<Integer> {
         }
         return new dev.linkwatch.cli.demo.SourceDemo(System.out, source, duration, pipelineArgs).run() ? EXIT_OK : EXIT_FAILED;
       }
-      Demo.Summary summary = new Demo(System.out, duration, rate, seed, pipelineArgs).run();
+      Demo demo = new Demo(System.out, duration, rate, seed, pipelineArgs);
+      Demo.Summary summary = (noDashboard ? demo : demo.withDashboard(dashboardPort)).run();
       return summary.matched() + summary.unmatched() + summary.errors() == summary.sent()
           ? EXIT_OK
           : EXIT_FAILED;

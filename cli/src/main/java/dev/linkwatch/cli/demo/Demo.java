@@ -1,5 +1,6 @@
 package dev.linkwatch.cli.demo;
 
+import dev.linkwatch.dashboard.Dashboard;
 import dev.linkwatch.local.TweetGenerator;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -40,6 +41,7 @@ public final class Demo {
   private final int rate;
   private final long seed;
   private final List<String> pipelineArgs;
+  private int dashboardPort = -1;
 
   public Demo(PrintStream out, int seconds, int rate, long seed, List<String> pipelineArgs) {
     this.out = out;
@@ -49,10 +51,34 @@ public final class Demo {
     this.pipelineArgs = pipelineArgs;
   }
 
+  /** Also serve the live dashboard on loopback {@code port} (0: any free port; taken: any free port). */
+  public Demo withDashboard(int port) {
+    this.dashboardPort = port;
+    return this;
+  }
+
+  /** The dashboard over the demo's topics, or null when not asked for; its address is printed. */
+  private Dashboard startDashboard(String bootstrap) throws java.io.IOException {
+    if (dashboardPort < 0) {
+      return null;
+    }
+    Dashboard.Config config = Dashboard.Config.defaults(bootstrap).withAddress("127.0.0.1", dashboardPort);
+    Dashboard d;
+    try {
+      d = Dashboard.start(config);
+    } catch (java.net.BindException e) {
+      d = Dashboard.start(config.withAddress("127.0.0.1", 0)); // the demo is for trying: any port will do
+    }
+    out.println("  dashboard at " + d.url() + " (open it in a browser; /metrics for Prometheus)");
+    return d;
+  }
+
   /** Runs the demo; returns the summary so callers (and tests) can check the accounting. */
   public Summary run() throws Exception {
     out.println("linkwatch demo: starting a local Kafka broker (KRaft) ...");
-    try (LocalKafka kafka = LocalKafka.builder().partitions(2).start()) {
+    // The dashboard (when asked for) closes before the broker: resources close in reverse order.
+    try (LocalKafka kafka = LocalKafka.builder().partitions(2).start();
+        Dashboard dashboard = startDashboard(kafka.bootstrapServers())) {
       String bootstrap = kafka.bootstrapServers();
       kafka.createTopics(2, "tweets", "tweets.matched", "tweets.unmatched", "tweets.errors");
       out.println("  broker at " + bootstrap + ", topics tweets, tweets.matched, tweets.unmatched, tweets.errors");
