@@ -22,6 +22,11 @@ import java.util.regex.Pattern;
 public final class Domains {
 
   private static final Pattern SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.\\-]*://");
+  /**
+   * A scheme with no authority after it ({@code javascript:}, {@code mailto:}, {@code data:}): the
+   * text names no host. A digit after the colon is a port ({@code localhost:8080}), not a scheme.
+   */
+  private static final Pattern OPAQUE = Pattern.compile("^[A-Za-z][A-Za-z0-9+.\\-]*:(?![/\\\\0-9])");
 
   private Domains() {}
 
@@ -42,7 +47,13 @@ public final class Domains {
       start = 2;
     } else {
       var m = SCHEME.matcher(s);
-      start = m.find() ? m.end() : 0;
+      if (m.find()) {
+        start = m.end();
+      } else if (OPAQUE.matcher(s).find()) {
+        return null;
+      } else {
+        start = 0;
+      }
     }
     int end = s.length();
     for (int i = start; i < s.length(); i++) {

@@ -183,6 +183,14 @@ class DomainsTest {
         "NULL, NULL",
         "'http://exa mple.com', NULL",
         "itun.es/i6Lf3pX, itun.es",
+        // A scheme without an authority names no host: not a site to count or to whitelist.
+        "javascript:window.__pwned=3, NULL",
+        "JavaScript:alert(1)//example.com, NULL",
+        "mailto:someone@example.com, NULL",
+        "'data:text/html;base64,PHNjcmlwdD4=', NULL",
+        // A host with a port and no scheme is still a host.
+        "localhost:8080/x, localhost",
+        "example.com:443, example.com",
       })
   void hostExamples(String url, String host) {
     assertThat(Domains.host(url)).isEqualTo(host);
