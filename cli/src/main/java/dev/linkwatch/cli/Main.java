@@ -41,6 +41,7 @@ import picocli.CommandLine.Option;
       TopicsCommand.class,
       BenchCommand.class,
       VerifyCommand.class,
+      CatalogCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Callable<Integer> {
