@@ -39,6 +39,9 @@ public final class CatalogUpdateScenario {
   /** Time allowed from a change to its effect: a refresh period, the read and build, and slack. */
   public static final Duration BOUND = Duration.ofSeconds(REFRESH_SECONDS * 2L + 3);
 
+  /** Posts the scenario sends in all: a job given {@code --maxReadRecords} of it ends by itself. */
+  public static final int POSTS = 9;
+
   private static final CatalogEntry MIX = new CatalogEntry(Tag.ARTIST, "Little Mix");
   private static final CatalogEntry GLORY = new CatalogEntry(Tag.ALBUM, "Glory Days");
   private static final CatalogEntry REMOVED = new CatalogEntry(Tag.TRACK, "Shout Out To My Ex");
@@ -108,6 +111,7 @@ public final class CatalogUpdateScenario {
     total += produce(3, second().version(), true, expected);
     Map<String, List<ConsumerRecord<byte[], byte[]>>> out = awaitOutputs(total, Duration.ofSeconds(30));
 
+    check(total == POSTS, "sent " + total);
     String reported = refusal.get();
     check(reported != null && reported.contains("track:broken"),
         "the refused update is reported naming its key, got: " + reported);
