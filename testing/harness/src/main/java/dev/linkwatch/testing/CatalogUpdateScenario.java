@@ -95,7 +95,7 @@ public final class CatalogUpdateScenario {
     int total = 0;
     // batch 1: the first catalog
     total += produce(1, first().version(), false, expected);
-    awaitOutputs(total, Duration.ofSeconds(60));
+    awaitOutputs(total, Duration.ofSeconds(120)); // the first also waits for the job to start
     // an entry added, one removed
     var diff = CatalogCommand.push(Map.of("bootstrap.servers", bootstrap), catalogTopic, second());
     check(diff.added() == 1 && diff.removed() == 1 && diff.changed() == 0, "push diff " + diff);
