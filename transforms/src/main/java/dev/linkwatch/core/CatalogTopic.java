@@ -55,6 +55,12 @@ public record CatalogTopic(String topic, Map<String, String> clientSettings) imp
     return "catalog topic " + topic;
   }
 
+  /** Names the topic only: client settings stay out of logs and display data. */
+  @Override
+  public String toString() {
+    return "CatalogTopic[" + topic + "]";
+  }
+
   @Override
   public Reader open() {
     return new TopicReader();
