@@ -42,6 +42,7 @@ import picocli.CommandLine.Option;
       BenchCommand.class,
       VerifyCommand.class,
       DashboardCommand.class,
+      CatalogCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Callable<Integer> {

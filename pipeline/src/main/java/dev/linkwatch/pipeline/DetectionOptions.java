@@ -8,11 +8,19 @@ import org.apache.beam.sdk.options.PipelineOptions;
 /** The rules: catalog, domain lists, thresholds, unshortening. */
 public interface DetectionOptions extends PipelineOptions {
   @Description(
-      "Catalog files: JSON filters [{tag,value,match[]}] or CSV with artist,album,track columns. "
-          + "Comma-separated. Empty: the original job's six filters (Little Mix, Glory Days, ...).")
+      "Catalog files or directories: JSON filters [{tag,value,match[]}] or CSV with artist,album,track "
+          + "columns, comma-separated, re-read when they change; or kafka:TOPIC, a compacted topic of "
+          + "entries. Empty: the original job's six filters (Little Mix, Glory Days, ...).")
   List<String> getCatalog();
 
   void setCatalog(List<String> value);
+
+  @Description(
+      "How often each worker checks the catalog files or topic for a change, in seconds; 0: never.")
+  @Default.Integer(30)
+  int getCatalogRefreshSeconds();
+
+  void setCatalogRefreshSeconds(int value);
 
   @Description(
       "Whitelisted domains, comma-separated; a URL on one of them or a sub-domain is ignored. "

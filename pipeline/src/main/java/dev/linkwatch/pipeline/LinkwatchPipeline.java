@@ -80,7 +80,8 @@ public final class LinkwatchPipeline {
                     .withUnshortening(settings.unshorten()))
             .apply(
                 "MatchTerms",
-                MatchTerms.of(settings.catalog())
+                MatchTerms.watching(settings.catalogFeed())
+                    .withRefresh(settings.catalogRefresh())
                     .withMinMatches(settings.minMatches())
                     .withFuzzy(settings.fuzzy()));
     RouteByOutcome.Result routed =

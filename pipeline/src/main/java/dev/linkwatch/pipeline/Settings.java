@@ -4,6 +4,9 @@ import dev.linkwatch.pipeline.kafka.KafkaClientSettings;
 
 import dev.linkwatch.core.Catalog;
 import dev.linkwatch.core.CatalogException;
+import dev.linkwatch.core.CatalogFeed;
+import dev.linkwatch.core.CatalogFiles;
+import dev.linkwatch.core.CatalogTopic;
 import dev.linkwatch.core.DomainList;
 import dev.linkwatch.core.unshorten.UnshortenSettings;
 import dev.linkwatch.transforms.ClassifyUrls;
@@ -31,7 +34,40 @@ public record Settings(
     Map<String, Object> kafkaProperties,
     int maxRecordBytes,
     Windowing windowing,
-    RecordFormat inputFormat) {
+    RecordFormat inputFormat,
+    CatalogFeed catalogFeed,
+    Duration catalogRefresh) {
+
+  /**
+   * Settings with a fixed catalog. {@code catalog} is what the job starts with; {@code catalogFeed}
+   * is where workers read it and its updates from (a fixed feed of {@code catalog} when the catalog
+   * is not watched), every {@code catalogRefresh}.
+   */
+  public Settings(
+      Catalog catalog,
+      DomainList whitelist,
+      DomainList blacklist,
+      int minMatches,
+      boolean fuzzy,
+      UnshortenSettings unshorten,
+      Map<String, Object> kafkaProperties,
+      int maxRecordBytes,
+      Windowing windowing,
+      RecordFormat inputFormat) {
+    this(
+        catalog,
+        whitelist,
+        blacklist,
+        minMatches,
+        fuzzy,
+        unshorten,
+        kafkaProperties,
+        maxRecordBytes,
+        windowing,
+        inputFormat,
+        CatalogFeed.fixed(catalog),
+        Duration.ZERO);
+  }
 
   /** Settings that recognise each record's shape ({@link RecordFormat#AUTO}). */
   public Settings(
@@ -112,8 +148,16 @@ public record Settings(
     } catch (IllegalArgumentException e) {
       throw new ConfigException("inputFormat: " + e.getMessage());
     }
+    if (o.getCatalogRefreshSeconds() < 0) {
+      throw new ConfigException(
+          "catalogRefreshSeconds must be 0 (never) or more, was " + o.getCatalogRefreshSeconds());
+    }
+    Map<String, Object> kafkaProperties =
+        KafkaClientSettings.of(o.getKafkaProperties(), o.getKafkaPropertiesFile());
+    CatalogFeed feed = catalogFeed(o.getCatalog(), kafkaProperties, o.getBootstrapServers());
+    Catalog catalog = readCatalog(feed, o.getCatalog());
     return new Settings(
-        loadCatalog(o.getCatalog()),
+        catalog,
         domains(
             "whitelist",
             o.getWhitelist() == null ? ClassifyUrls.ORIGINAL_WHITELIST : o.getWhitelist()),
@@ -121,36 +165,73 @@ public record Settings(
         o.getMinMatches(),
         o.getFuzzy(),
         unshorten,
-        KafkaClientSettings.of(o.getKafkaProperties(), o.getKafkaPropertiesFile()),
+        kafkaProperties,
         o.getMaxRecordBytes(),
         Windowing.from(o),
-        inputFormat);
+        inputFormat,
+        feed,
+        Duration.ofSeconds(o.getCatalogRefreshSeconds()));
   }
 
+  /** Reads the catalog files and built-ins named, as the job would start with them. */
   public static Catalog loadCatalog(List<String> files) {
-    if (files == null || files.isEmpty()) {
-      return Catalog.original();
+    return readCatalog(catalogFeed(files, Map.of(), null), files);
+  }
+
+  /**
+   * Where {@code --catalog} says the catalog lives: the built-ins alone are fixed; files and
+   * directories (with any built-ins merged first) are watched ({@link CatalogFiles}); {@code
+   * kafka:TOPIC}, alone, is a catalog topic read with the job's Kafka client settings.
+   */
+  public static CatalogFeed catalogFeed(
+      List<String> entries, Map<String, Object> kafkaProperties, String bootstrapServers) {
+    if (entries == null || entries.isEmpty()) {
+      return CatalogFeed.fixed(Catalog.original());
     }
-    Catalog catalog = null;
-    for (String file : files) {
-      if (file.trim().startsWith("builtin:")) {
-        Catalog one = builtin(file.trim());
-        catalog = catalog == null ? one : catalog.merge(one);
-        continue;
-      }
-      Path path = Path.of(file.trim());
-      if (!Files.isReadable(path)) {
-        throw new ConfigException("catalog: file '" + file + "' does not exist or is not readable");
-      }
-      try {
-        Catalog one = Catalog.load(path);
-        catalog = catalog == null ? one : catalog.merge(one);
-      } catch (CatalogException e) {
-        throw new ConfigException("catalog: " + ConfigFile.oneLine(e.getMessage()), e);
+    List<String> paths = new java.util.ArrayList<>();
+    List<Catalog> builtins = new java.util.ArrayList<>();
+    for (String raw : entries) {
+      String entry = raw.trim();
+      if (entry.startsWith(CatalogTopic.PREFIX)) {
+        String topic = entry.substring(CatalogTopic.PREFIX.length());
+        if (entries.size() > 1) {
+          throw new ConfigException("catalog: " + entry + " must be the only catalog named");
+        }
+        if (!topic.matches("[A-Za-z0-9._-]{1,249}")) {
+          throw new ConfigException("catalog: '" + topic + "' is not a valid Kafka topic name");
+        }
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+          throw new ConfigException("catalog: " + entry + " needs --bootstrapServers");
+        }
+        Map<String, String> client = new java.util.TreeMap<>();
+        kafkaProperties.forEach((k, v) -> client.put(k, String.valueOf(v)));
+        client.put("bootstrap.servers", bootstrapServers);
+        return new CatalogTopic(topic, client);
+      } else if (entry.startsWith("builtin:")) {
+        builtins.add(builtin(entry));
+      } else {
+        Path path = Path.of(entry);
+        if (!Files.isReadable(path)) {
+          throw new ConfigException(
+              "catalog: file '" + raw + "' does not exist or is not readable");
+        }
+        paths.add(entry);
       }
     }
-    if (catalog.size() == 0) {
-      throw new ConfigException("catalog: " + files + " hold no artist, album or track");
+    Catalog fixedPart = builtins.isEmpty() ? null : CatalogFeed.merge(builtins);
+    return paths.isEmpty() ? CatalogFeed.fixed(fixedPart) : new CatalogFiles(paths, fixedPart);
+  }
+
+  /** The feed's content now; a refusal is a {@link ConfigException} naming the catalog. */
+  static Catalog readCatalog(CatalogFeed feed, List<String> named) {
+    Catalog catalog;
+    try (CatalogFeed.Reader reader = feed.open()) {
+      catalog = reader.poll();
+    } catch (CatalogException e) {
+      throw new ConfigException("catalog: " + ConfigFile.oneLine(e.getMessage()), e);
+    }
+    if (catalog == null || catalog.size() == 0) {
+      throw new ConfigException("catalog: " + named + " hold no artist, album or track");
     }
     return catalog;
   }

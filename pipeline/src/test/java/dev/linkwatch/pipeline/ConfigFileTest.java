@@ -101,4 +101,26 @@ class ConfigFileTest {
         .hasMessageStartingWith("kafkaProperties")
         .hasMessageNotContaining("s3cret");
   }
+
+  @Test
+  void catalogSourcesAreCheckedAtStart(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    assertThatThrownBy(() -> Settings.from(ConfigFile.parse("--catalog=kafka:labels,builtin:original")))
+        .hasMessage("catalog: kafka:labels must be the only catalog named");
+    assertThatThrownBy(() -> Settings.from(ConfigFile.parse("--catalog=kafka:bad/topic")))
+        .hasMessage("catalog: 'bad/topic' is not a valid Kafka topic name");
+    assertThatThrownBy(() -> Settings.from(ConfigFile.parse("--catalogRefreshSeconds=-1")))
+        .hasMessageStartingWith("catalogRefreshSeconds must be 0 (never) or more");
+    // a directory: its .json and .csv files, watched
+    java.nio.file.Files.writeString(dir.resolve("a.csv"), "artist\nQueen\n");
+    java.nio.file.Files.writeString(dir.resolve("b.json"), "[{\"tag\":\"track\",\"value\":\"Touch\"}]");
+    java.nio.file.Files.writeString(dir.resolve("notes.txt"), "not a catalog");
+    Settings s = Settings.from(ConfigFile.parse("--catalog=" + dir, "--catalogRefreshSeconds=5"));
+    assertThat(s.catalog().size()).isEqualTo(2);
+    assertThat(s.catalogFeed()).isInstanceOf(dev.linkwatch.core.CatalogFiles.class);
+    assertThat(s.catalogRefresh()).isEqualTo(java.time.Duration.ofSeconds(5));
+    // built-ins alone never change: a fixed feed
+    assertThat(Settings.from(ConfigFile.parse("--catalog=builtin:original")).catalogFeed())
+        .isInstanceOf(dev.linkwatch.core.CatalogFeed.Fixed.class);
+  }
 }

@@ -135,6 +135,25 @@ public final class Catalog implements Serializable {
     return entries;
   }
 
+  /**
+   * A name for this exact content: {@code c} and 16 hex digits of the SHA-256 of the entries in
+   * order. Equal catalogs have equal versions wherever they were read from (a file, a topic), so a
+   * reload that changes nothing is no new version; records name the version that judged them.
+   */
+  public String version() {
+    byte[] bytes = compact;
+    if (bytes == null) {
+      bytes = encode(entries);
+      compact = bytes;
+    }
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
+      return "c" + java.util.HexFormat.of().formatHex(digest, 0, 8);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
   public int size() {
     return entries.size();
   }

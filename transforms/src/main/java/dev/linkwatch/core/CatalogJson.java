@@ -37,45 +37,90 @@ public final class CatalogJson {
     int n = 0;
     for (JsonNode el : root) {
       n++;
-      String at = sourceName + " element " + n + ": ";
-      if (!el.isObject()) {
-        throw new CatalogException(at + "expected an object, found " + el.getNodeType());
-      }
-      JsonNode tagNode = el.get("tag");
-      if (tagNode == null || !tagNode.isTextual()) {
-        throw new CatalogException(at + "missing string field 'tag'");
-      }
-      Tag tag;
-      try {
-        tag = Tag.parse(tagNode.asText());
-      } catch (IllegalArgumentException e) {
-        throw new CatalogException(at + e.getMessage());
-      }
-      JsonNode valueNode = el.get("value");
-      if (valueNode == null || !valueNode.isTextual() || valueNode.asText().isBlank()) {
-        throw new CatalogException(at + "missing or blank string field 'value'");
-      }
-      String value = valueNode.asText().strip();
-      List<String> variants = new ArrayList<>();
-      JsonNode match = el.get("match");
-      if (match != null && !match.isNull()) {
-        if (!match.isArray()) {
-          throw new CatalogException(at + "'match' must be an array of strings");
-        }
-        int m = 0;
-        for (JsonNode v : match) {
-          m++;
-          if (!v.isTextual()) {
-            throw new CatalogException(at + "match[" + m + "] is not a string");
-          }
-          String s = v.asText().strip();
-          if (!s.isEmpty() && !s.equals(value) && !variants.contains(s)) {
-            variants.add(s);
-          }
-        }
-      }
-      out.add(new CatalogEntry(tag, value, variants));
+      out.add(entry(el, sourceName + " element " + n + ": "));
     }
     return Catalog.of(out);
+  }
+
+  /**
+   * One filter object, as an element of the array format; {@code at} prefixes every message (for a
+   * catalog topic: the record's key and offset).
+   */
+  public static CatalogEntry entry(JsonNode el, String at) throws CatalogException {
+    if (el == null || !el.isObject()) {
+      throw new CatalogException(
+          at + "expected an object, found " + (el == null ? "nothing" : el.getNodeType()));
+    }
+    JsonNode tagNode = el.get("tag");
+    if (tagNode == null || !tagNode.isTextual()) {
+      throw new CatalogException(at + "missing string field 'tag'");
+    }
+    Tag tag;
+    try {
+      tag = Tag.parse(tagNode.asText());
+    } catch (IllegalArgumentException e) {
+      throw new CatalogException(at + e.getMessage());
+    }
+    JsonNode valueNode = el.get("value");
+    if (valueNode == null || !valueNode.isTextual() || valueNode.asText().isBlank()) {
+      throw new CatalogException(at + "missing or blank string field 'value'");
+    }
+    String value = valueNode.asText().strip();
+    List<String> variants = new ArrayList<>();
+    JsonNode match = el.get("match");
+    if (match != null && !match.isNull()) {
+      if (!match.isArray()) {
+        throw new CatalogException(at + "'match' must be an array of strings");
+      }
+      int m = 0;
+      for (JsonNode v : match) {
+        m++;
+        if (!v.isTextual()) {
+          throw new CatalogException(at + "match[" + m + "] is not a string");
+        }
+        String s = v.asText().strip();
+        if (!s.isEmpty() && !s.equals(value) && !variants.contains(s)) {
+          variants.add(s);
+        }
+      }
+    }
+    return new CatalogEntry(tag, value, variants);
+  }
+
+  /** One entry as a filter object, the form {@link #entry} reads: {@code {"tag","value","match"}}. */
+  public static byte[] write(CatalogEntry e) {
+    com.fasterxml.jackson.databind.node.ObjectNode node = MAPPER.createObjectNode();
+    node.put("tag", e.tag().label());
+    node.put("value", e.value());
+    if (!e.variants().isEmpty()) {
+      var match = node.putArray("match");
+      e.variants().forEach(match::add);
+    }
+    try {
+      return MAPPER.writeValueAsBytes(node);
+    } catch (JsonProcessingException ex) {
+      throw new IllegalStateException(ex);
+    }
+  }
+
+  /** Parses one filter object from bytes (a catalog topic's record value). */
+  public static CatalogEntry entry(byte[] json, String at) throws CatalogException {
+    JsonNode node;
+    try {
+      node = MAPPER.readTree(json);
+    } catch (IOException e) {
+      throw new CatalogException(at + "malformed JSON: " + firstLine(e), e);
+    }
+    return entry(node, at);
+  }
+
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  /** The first line of a parser's message, for one-line refusals. */
+  private static String firstLine(Exception e) {
+    String m = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+    return m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse("");
   }
 }

@@ -9,6 +9,7 @@ import org.apache.beam.sdk.coders.Coder;
  * record's event time. A {@code tooLate} event is counted only as dropped-late, in the batch it
  * arrived in (see {@link SourceRecord#tooLate()}). {@code platform} is the network the record came
  * from (twitter, bluesky, mastodon), {@link #UNKNOWN_PLATFORM} for a record that could not be read.
+ * {@code catalogVersion} is the catalog that judged a matched tweet (null otherwise).
  */
 public record CountEvent(
     Outcome outcome,
@@ -16,7 +17,18 @@ public record CountEvent(
     List<String> domains,
     boolean tooLate,
     int unresolvedLinks,
-    String platform) {
+    String platform,
+    String catalogVersion) {
+
+  public CountEvent(
+      Outcome outcome,
+      List<String> artists,
+      List<String> domains,
+      boolean tooLate,
+      int unresolvedLinks,
+      String platform) {
+    this(outcome, artists, domains, tooLate, unresolvedLinks, platform, null);
+  }
 
   /** The platform of a record nobody could read (an error before or during parsing). */
   public static final String UNKNOWN_PLATFORM = "unknown";
@@ -31,17 +43,22 @@ public record CountEvent(
 
   /** This event with {@code n} links on shorteners that could not be resolved ({@link Link#unresolvedShortener}). */
   public CountEvent withUnresolvedLinks(int n) {
-    return new CountEvent(outcome, artists, domains, tooLate, n, platform);
+    return new CountEvent(outcome, artists, domains, tooLate, n, platform, catalogVersion);
   }
 
   /** This event, marked too late when its record was. */
   public CountEvent lateIf(boolean late) {
-    return late == tooLate ? this : new CountEvent(outcome, artists, domains, late, unresolvedLinks, platform);
+    return late == tooLate ? this : new CountEvent(outcome, artists, domains, late, unresolvedLinks, platform, catalogVersion);
   }
 
   /** This event, of a record from {@code network}. */
   public CountEvent on(String network) {
-    return new CountEvent(outcome, artists, domains, tooLate, unresolvedLinks, network);
+    return new CountEvent(outcome, artists, domains, tooLate, unresolvedLinks, network, catalogVersion);
+  }
+
+  /** This event, of a tweet judged by catalog {@code version}. */
+  public CountEvent withCatalogVersion(String version) {
+    return new CountEvent(outcome, artists, domains, tooLate, unresolvedLinks, platform, version);
   }
 
   public enum Outcome {
@@ -57,7 +74,7 @@ public record CountEvent(
 
   private static final Coder<CountEvent> CODER =
       Codec.coder(
-          1,
+          2,
           (e, out) -> {
             out.writeByte(e.outcome.ordinal());
             Codec.writeList(out, e.artists, (s, o) -> Codec.writeString(o, s));
@@ -65,6 +82,7 @@ public record CountEvent(
             out.writeBoolean(e.tooLate);
             out.writeInt(e.unresolvedLinks);
             Codec.writeString(out, e.platform);
+            Codec.writeString(out, e.catalogVersion);
           },
           in ->
               new CountEvent(
@@ -73,6 +91,7 @@ public record CountEvent(
                   Codec.readList(in, Codec::readString),
                   in.readBoolean(),
                   in.readInt(),
+                  Codec.readString(in),
                   Codec.readString(in)));
 
   public static Coder<CountEvent> coder() {

@@ -73,6 +73,11 @@ public record CountReport(
       counts.platforms().forEach((p, n) -> sb.append(t).append("/Platform: ").append(p)
           .append("\tInbound: ").append(n[0]).append("\tMatched: ").append(n[1]).append('\n'));
     }
+    // Per catalog version once the catalog changed within the span (docs/matching.md).
+    if (counts.catalogVersions().size() > 1) {
+      counts.catalogVersions().forEach((v, n) -> sb.append(t).append("/Catalog: ").append(v)
+          .append("\tMatched: ").append(n).append('\n'));
+    }
     for (Map.Entry<String, Long> e : counts.topArtists(topN)) {
       sb.append(t).append("/Artist: ").append(e.getKey()).append("\tCount: ").append(e.getValue()).append('\n');
     }
@@ -100,6 +105,7 @@ public record CountReport(
       out.add(json("platform_inbound", p, n[0], 0));
       out.add(json("platform_matched", p, n[1], 0));
     });
+    counts.catalogVersions().forEach((v, n) -> out.add(json("catalog_version", v, n, 0)));
     int rank = 0;
     for (Map.Entry<String, Long> e : counts.topArtists(topN)) {
       out.add(json("artist", e.getKey(), e.getValue(), ++rank));

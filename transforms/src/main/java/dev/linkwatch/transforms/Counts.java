@@ -30,6 +30,8 @@ public final class Counts {
   /** Records in (dropped-late ones too) and matched, per platform they came from. */
   final Map<String, Long> inboundByPlatform = new HashMap<>();
   final Map<String, Long> matchedByPlatform = new HashMap<>();
+  /** Matched records per catalog version that judged them: which catalogs were in use. */
+  final Map<String, Long> matchedByCatalog = new HashMap<>();
 
   Counts() {
     this(0, 0, 0, 0, new HashMap<>(), new HashMap<>());
@@ -79,6 +81,9 @@ public final class Counts {
       case MATCHED -> {
         matched++;
         matchedByPlatform.merge(e.platform(), 1L, Long::sum);
+        if (e.catalogVersion() != null) {
+          matchedByCatalog.merge(e.catalogVersion(), 1L, Long::sum);
+        }
         for (String a : e.artists()) {
           artists.merge(a, 1L, Long::sum);
         }
@@ -121,6 +126,7 @@ public final class Counts {
     other.domains.forEach((k, v) -> domains.merge(k, v, Long::sum));
     other.inboundByPlatform.forEach((k, v) -> inboundByPlatform.merge(k, v, Long::sum));
     other.matchedByPlatform.forEach((k, v) -> matchedByPlatform.merge(k, v, Long::sum));
+    other.matchedByCatalog.forEach((k, v) -> matchedByCatalog.merge(k, v, Long::sum));
   }
 
   /**
@@ -163,6 +169,11 @@ public final class Counts {
     return out;
   }
 
+  /** Matched records per catalog version that judged them, by version. */
+  public java.util.SortedMap<String, Long> catalogVersions() {
+    return new java.util.TreeMap<>(matchedByCatalog);
+  }
+
   /** The top {@code n} artists, by count descending, ties by name so output is deterministic. */
   public List<Map.Entry<String, Long>> topArtists(int n) {
     return top(artists, n);
@@ -183,7 +194,7 @@ public final class Counts {
 
   private static final Coder<Counts> CODER =
       Codec.coder(
-          1,
+          2,
           (c, out) -> {
             out.writeLong(c.matched);
             out.writeLong(c.unmatched);
@@ -197,6 +208,7 @@ public final class Counts {
             writeMap(c.domains, out);
             writeMap(c.inboundByPlatform, out);
             writeMap(c.matchedByPlatform, out);
+            writeMap(c.matchedByCatalog, out);
           },
           in -> {
             long matched = in.readLong();
@@ -213,6 +225,7 @@ public final class Counts {
             c.unresolvedLinks = unresolved;
             c.inboundByPlatform.putAll(readMap(in));
             c.matchedByPlatform.putAll(readMap(in));
+            c.matchedByCatalog.putAll(readMap(in));
             return c;
           });
 
@@ -249,7 +262,8 @@ public final class Counts {
         && artists.equals(c.artists)
         && domains.equals(c.domains)
         && inboundByPlatform.equals(c.inboundByPlatform)
-        && matchedByPlatform.equals(c.matchedByPlatform);
+        && matchedByPlatform.equals(c.matchedByPlatform)
+        && matchedByCatalog.equals(c.matchedByCatalog);
   }
 
   @Override

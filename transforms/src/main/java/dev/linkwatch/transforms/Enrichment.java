@@ -24,7 +24,8 @@ import java.util.Set;
  * with {@code platform} (twitter, bluesky, mastodon), {@code post_id} (tweet id, Bluesky at-uri,
  * Mastodon Status uri) and {@code post_url} (a web page showing the post; null when unknown). Its shape follows the
  * original job ({@code media_details}, {@code url_details}, {@code match_count}) and adds every hit with
- * its variant and offsets, and the source coordinates.
+ * its variant and offsets, the {@code catalog_version} that judged it (always set by MatchTerms) and
+ * the source coordinates.
  *
  * <p>Unmatched and notices: {@code {"schema","outcome","code","reason",["notice"],"source","tweet":
  * <original>}}, the original tweet embedded as it arrived.
@@ -63,6 +64,9 @@ public final class Enrichment {
       writeMediaDetails(g, judged.hits());
       writeUrlDetails(g, judged.links());
       g.writeNumberField("match_count", judged.verdict().code());
+      if (judged.catalogVersion() != null) {
+        g.writeStringField("catalog_version", judged.catalogVersion());
+      }
       g.writeArrayFieldStart("hits");
       for (Hit h : judged.hits()) {
         g.writeStartObject();

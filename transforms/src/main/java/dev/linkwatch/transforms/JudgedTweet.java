@@ -8,12 +8,31 @@ import org.apache.beam.sdk.coders.Coder;
 /**
  * A tweet with everything the rules found: its links (after unshortening and classification), the
  * catalog hits and the verdict. ClassifyUrls creates it; MatchTerms completes it.
+ *
+ * @param catalogVersion the {@link dev.linkwatch.core.Catalog#version} that judged it; null until
+ *     MatchTerms has
  */
 public record JudgedTweet(
-    TweetRecord record, List<Link> links, List<Hit> hits, int spanCount, Verdict verdict) {
+    TweetRecord record,
+    List<Link> links,
+    List<Hit> hits,
+    int spanCount,
+    Verdict verdict,
+    String catalogVersion) {
+
+  public JudgedTweet(
+      TweetRecord record, List<Link> links, List<Hit> hits, int spanCount, Verdict verdict) {
+    this(record, links, hits, spanCount, verdict, null);
+  }
 
   public JudgedTweet withMatches(List<Hit> newHits, int newSpanCount, Verdict newVerdict) {
-    return new JudgedTweet(record, links, List.copyOf(newHits), newSpanCount, newVerdict);
+    return new JudgedTweet(
+        record, links, List.copyOf(newHits), newSpanCount, newVerdict, catalogVersion);
+  }
+
+  /** This tweet, judged by catalog {@code version}. */
+  public JudgedTweet withCatalogVersion(String version) {
+    return new JudgedTweet(record, links, hits, spanCount, verdict, version);
   }
 
   public boolean isMatched() {
@@ -22,7 +41,7 @@ public record JudgedTweet(
 
   private static final Coder<JudgedTweet> CODER =
       Codec.coder(
-          1,
+          2,
           (j, out) -> {
             SourceRecord.write(j.record.source(), out);
             TweetRecord.writeTweet(j.record.tweet(), out);
@@ -41,6 +60,7 @@ public record JudgedTweet(
             out.writeByte(j.verdict.outcome().ordinal());
             out.writeInt(j.verdict.code());
             Codec.writeString(out, j.verdict.reason());
+            Codec.writeString(out, j.catalogVersion);
           },
           in ->
               new JudgedTweet(
@@ -57,7 +77,8 @@ public record JudgedTweet(
                               i.readInt())),
                   in.readInt(),
                   new Verdict(
-                      Verdict.Outcome.values()[in.readByte()], in.readInt(), Codec.readString(in))));
+                      Verdict.Outcome.values()[in.readByte()], in.readInt(), Codec.readString(in)),
+                  Codec.readString(in)));
 
   public static Coder<JudgedTweet> coder() {
     return CODER;

@@ -1,10 +1,11 @@
 package dev.linkwatch.transforms;
 
 import dev.linkwatch.core.Catalog;
+import dev.linkwatch.core.CatalogFeed;
+import dev.linkwatch.core.LiveCatalog;
 import dev.linkwatch.core.MatchResult;
 import dev.linkwatch.core.TermMatcher;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.time.Duration;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -22,18 +23,28 @@ import org.apache.beam.sdk.values.PCollection;
  * the tweet is {@link Verdict.Outcome#MATCHED} when it names at least {@link #withMinMatches(int)}
  * distinct entries, where one span of text counts once however many entries it names (a single's album
  * and track often share a title). Otherwise it is unmatched with the number of matches as its code, as
- * the original job did.
+ * the original job did. Every judged tweet carries the {@link Catalog#version} that judged it.
  *
- * <p>The automaton is built once per worker JVM and catalog, not per bundle or per DoFn instance.
+ * <p>The catalog comes from a {@link CatalogFeed}: fixed ({@link #of}) or watched while the job runs
+ * ({@link #watching}). Each worker JVM holds one {@link LiveCatalog} per feed, read and built once
+ * and then refreshed by a background thread every {@link #withRefresh}; a record is judged by the
+ * catalog current when it is processed. Done inside the DoFn rather than with a side input because
+ * the classic Spark runner has no PeriodicImpulse, and this works the same on every runner. Refused
+ * updates are counted in the {@code catalogRefusals} counter.
  */
 public final class MatchTerms extends PTransform<PCollection<JudgedTweet>, PCollection<JudgedTweet>> {
 
-  private final Catalog catalog;
+  /** How often a watched catalog is checked unless {@link #withRefresh} says otherwise. */
+  public static final Duration DEFAULT_REFRESH = Duration.ofSeconds(30);
+
+  private final CatalogFeed feed;
+  private final Duration refresh;
   private final int minMatches;
   private final boolean fuzzy;
 
-  private MatchTerms(Catalog catalog, int minMatches, boolean fuzzy) {
-    this.catalog = catalog;
+  private MatchTerms(CatalogFeed feed, Duration refresh, int minMatches, boolean fuzzy) {
+    this.feed = feed;
+    this.refresh = refresh;
     this.minMatches = minMatches;
     this.fuzzy = fuzzy;
   }
@@ -43,28 +54,44 @@ public final class MatchTerms extends PTransform<PCollection<JudgedTweet>, PColl
     if (catalog == null) {
       throw new IllegalArgumentException("MatchTerms.of(catalog): catalog must not be null");
     }
-    return new MatchTerms(catalog, 2, false);
+    if (catalog.size() == 0) {
+      throw new IllegalStateException("MatchTerms: the catalog is empty; nothing could ever match");
+    }
+    return new MatchTerms(CatalogFeed.fixed(catalog), Duration.ZERO, 2, false);
+  }
+
+  /** Matches against what {@code feed} holds, re-read every {@link #DEFAULT_REFRESH}. */
+  public static MatchTerms watching(CatalogFeed feed) {
+    if (feed == null) {
+      throw new IllegalArgumentException("MatchTerms.watching(feed): feed must not be null");
+    }
+    return new MatchTerms(feed, DEFAULT_REFRESH, 2, false);
+  }
+
+  /** How often each worker checks the feed for a change; zero: never (a fixed catalog). */
+  public MatchTerms withRefresh(Duration every) {
+    if (every == null || every.isNegative()) {
+      throw new IllegalArgumentException("withRefresh(every): must be zero or positive, was " + every);
+    }
+    return new MatchTerms(feed, every, minMatches, fuzzy);
   }
 
   public MatchTerms withMinMatches(int n) {
     if (n < 1) {
       throw new IllegalArgumentException("withMinMatches(n): n must be at least 1, was " + n);
     }
-    return new MatchTerms(catalog, n, fuzzy);
+    return new MatchTerms(feed, refresh, n, fuzzy);
   }
 
   /** Also accept names of at least 7 letters misspelt by one edit. */
   public MatchTerms withFuzzy(boolean enabled) {
-    return new MatchTerms(catalog, minMatches, enabled);
+    return new MatchTerms(feed, refresh, minMatches, enabled);
   }
 
   @Override
   public PCollection<JudgedTweet> expand(PCollection<JudgedTweet> input) {
-    if (catalog.size() == 0) {
-      throw new IllegalStateException("MatchTerms: the catalog is empty; nothing could ever match");
-    }
     return input
-        .apply("MatchCatalog", ParDo.of(new MatchFn(catalog, minMatches, fuzzy)))
+        .apply("MatchCatalog", ParDo.of(new MatchFn(feed, refresh, minMatches, fuzzy)))
         .setCoder(JudgedTweet.coder());
   }
 
@@ -81,37 +108,43 @@ public final class MatchTerms extends PTransform<PCollection<JudgedTweet>, PColl
   }
 
   static final class MatchFn extends DoFn<JudgedTweet, JudgedTweet> {
-    /** Matchers are immutable and expensive to build; one per catalog per worker JVM. */
-    private static final Map<String, TermMatcher> MATCHERS = new ConcurrentHashMap<>();
-
     private final Counter matched = Metrics.counter(MatchTerms.class, "matched");
     private final Counter unmatched = Metrics.counter(MatchTerms.class, "tooFewMatches");
+    private final Counter refusals = Metrics.counter(MatchTerms.class, "catalogRefusals");
     private final Distribution hitsPerTweet = Metrics.distribution(MatchTerms.class, "hitsPerTweet");
-    private final Catalog catalog;
-    private final String matcherKey;
+    private final CatalogFeed feed;
+    private final long refreshMillis;
     private final int minMatches;
     private final boolean fuzzy;
-    private transient TermMatcher matcher;
+    /** Shared by every instance in this JVM; see {@link LiveCatalog#of}. */
+    private transient LiveCatalog live;
 
-    MatchFn(Catalog catalog, int minMatches, boolean fuzzy) {
-      this.catalog = catalog;
+    MatchFn(CatalogFeed feed, Duration refresh, int minMatches, boolean fuzzy) {
+      this.feed = feed;
+      this.refreshMillis = refresh.toMillis();
       this.minMatches = minMatches;
       this.fuzzy = fuzzy;
-      this.matcherKey = catalog.size() + ":" + catalog.entries().hashCode() + ":" + fuzzy;
     }
 
     @Setup
     public void setup() {
-      matcher = MATCHERS.computeIfAbsent(matcherKey, k -> TermMatcher.build(catalog, fuzzy));
+      live = LiveCatalog.of(feed, fuzzy, Duration.ofMillis(refreshMillis));
     }
 
     @ProcessElement
     public void process(@Element JudgedTweet tweet, OutputReceiver<JudgedTweet> out) {
+      long refused = live.takeUnreportedRefusals();
+      if (refused > 0) {
+        refusals.inc(refused);
+      }
       if (tweet.verdict().outcome() != Verdict.Outcome.PENDING) {
         out.output(tweet);
         return;
       }
-      JudgedTweet judged = judge(tweet, matcher, minMatches);
+      // Read once: the matcher and the version named on the record are one pair.
+      LiveCatalog.Current catalog = live.current();
+      JudgedTweet judged =
+          judge(tweet, catalog.matcher(), minMatches).withCatalogVersion(catalog.version());
       hitsPerTweet.update(judged.hits().size());
       (judged.isMatched() ? matched : unmatched).inc();
       out.output(judged);

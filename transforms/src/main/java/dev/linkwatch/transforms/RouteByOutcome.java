@@ -171,7 +171,8 @@ public final class RouteByOutcome extends PTransform<PCollection<JudgedTweet>, R
           Enrichment.values(tweet.hits(), dev.linkwatch.core.Tag.ARTIST),
           java.util.List.copyOf(domains))
           .on(tweet.record().tweet().platform())
-          .withUnresolvedLinks(unresolvedLinks(tweet));
+          .withUnresolvedLinks(unresolvedLinks(tweet))
+          .withCatalogVersion(tweet.catalogVersion());
     }
   }
 }

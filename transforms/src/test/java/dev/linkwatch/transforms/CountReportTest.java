@@ -73,4 +73,31 @@ class CountReportTest {
     assertThat(a.platforms().get("bluesky")).containsExactly(2, 1);
     assertThat(a.platforms().get("mastodon")).containsExactly(1, 1);
   }
+
+  @Test
+  void matchedRecordsAreCountedPerCatalogVersionThroughTheCoderAndMerging() throws Exception {
+    String v1 = "c0123456789abcdef";
+    String v2 = "cfedcba9876543210";
+    Counts a = new Counts();
+    a.add(event(CountEvent.Outcome.MATCHED, "twitter").withCatalogVersion(v1));
+    a.add(event(CountEvent.Outcome.UNMATCHED, "twitter"));
+    Counts b = new Counts();
+    b.add(event(CountEvent.Outcome.MATCHED, "twitter").withCatalogVersion(v1));
+    b.add(event(CountEvent.Outcome.MATCHED, "twitter").withCatalogVersion(v2));
+    // the event coder keeps the version too
+    b.add(org.apache.beam.sdk.util.CoderUtils.clone(
+        CountEvent.coder(), event(CountEvent.Outcome.MATCHED, "twitter").withCatalogVersion(v2)));
+    a.merge(org.apache.beam.sdk.util.CoderUtils.clone(Counts.coder(), b));
+    CountReport report = new CountReport(CountReport.Scope.BATCH, 0, 30_000, "ON_TIME", true, a);
+    List<String> versions =
+        report.toJsonRecords(10).stream()
+            .map(json -> OutputContract.check("counts", json))
+            .filter(n -> n.get("metric").asText().equals("catalog_version"))
+            .map(n -> n.get("key").asText() + " " + n.get("count").asLong())
+            .toList();
+    assertThat(versions).containsExactly(v1 + " 2", v2 + " 2");
+    assertThat(report.toConsole(10))
+        .contains("Batch/Catalog: " + v1 + "\tMatched: 2\n")
+        .contains("Batch/Catalog: " + v2 + "\tMatched: 2\n");
+  }
 }

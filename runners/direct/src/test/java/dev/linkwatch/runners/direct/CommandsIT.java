@@ -18,7 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The subcommands that need a broker: broker start/status/stop, topics tail, generate --topic. */
+/**
+ * The subcommands that need a broker: broker start/status/stop, topics tail, generate --topic,
+ * catalog push.
+ */
 @ExtendWith(SharedKafka.class)
 class CommandsIT {
   record Result(int code, String out, String err) {}
@@ -88,5 +91,49 @@ class CommandsIT {
     assertThat(r.code()).as(r.err()).isZero();
     Result tail = run("topics", "tail", topic, "--bootstrapServers=" + kafka.bootstrapServers(), "--max=300", "--idle-seconds=20");
     assertThat(tail.out().lines()).hasSize(300);
+  }
+
+  @Test
+  void catalogPushWritesOnlyChangesAndTombstonesAndSaysWhat(LocalKafka kafka, @TempDir Path dir)
+      throws Exception {
+    String topic = "it.catalog.push." + UUID.randomUUID().toString().substring(0, 8);
+    Path csv = dir.resolve("labels.csv");
+    java.nio.file.Files.writeString(csv, "artist,track\nLittle Mix,Touch\nQueen,Bohemian Rhapsody\n");
+    String servers = "--bootstrapServers=" + kafka.bootstrapServers();
+    Result first = run("catalog", "push", csv.toString(), "--topic=" + topic, servers);
+    assertThat(first.code()).as(first.err()).isZero();
+    assertThat(first.out()).contains("(4 entries) pushed to " + topic + ": added 4, removed 0, changed 0, unchanged 0");
+
+    // the same file again: nothing written
+    Result again = run("catalog", "push", csv.toString(), "--topic=" + topic, servers);
+    assertThat(again.out()).contains(": added 0, removed 0, changed 0, unchanged 4");
+
+    // a variant added to one entry, one track gone
+    Path json = dir.resolve("labels.json");
+    java.nio.file.Files.writeString(json, "[{\"tag\":\"artist\",\"value\":\"Little Mix\",\"match\":[\"Litel Mixx\"]},"
+        + "{\"tag\":\"artist\",\"value\":\"Queen\"},{\"tag\":\"track\",\"value\":\"Touch\"}]");
+    Result changed = run("catalog", "push", json.toString(), "--topic=" + topic, servers);
+    assertThat(changed.out()).contains(": added 0, removed 1, changed 1, unchanged 2");
+
+    // the topic, as a consumer reads it: compacted, 4 + 2 records, the last a tombstone
+    var records =
+        KafkaClients.readAll(kafka.bootstrapServers(), java.util.List.of(topic), 6, java.time.Duration.ofSeconds(20))
+            .get(topic);
+    assertThat(records).hasSize(6);
+    java.util.Map<String, String> last = new java.util.TreeMap<>();
+    records.forEach(r -> last.put(new String(r.key(), StandardCharsets.UTF_8),
+        r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8)));
+    assertThat(last)
+        .containsEntry("track:bohemian rhapsody", null)
+        .containsEntry("artist:little mix", "{\"tag\":\"artist\",\"value\":\"Little Mix\",\"match\":[\"Litel Mixx\"]}")
+        .containsEntry("track:touch", "{\"tag\":\"track\",\"value\":\"Touch\"}");
+    try (var admin = org.apache.kafka.clients.admin.Admin.create(
+        java.util.Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+      var resource = new org.apache.kafka.common.config.ConfigResource(
+          org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+      assertThat(admin.describeConfigs(java.util.List.of(resource)).all().get().get(resource)
+              .get("cleanup.policy").value())
+          .isEqualTo("compact");
+    }
   }
 }
