@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
 /** `linkwatch bench`: the benchmarks, each section against its baseline in one run. */
 @Command(
     name = "bench",
-    header = "Measure linkwatch against its baselines (sections counts, matcher, parse, e2e, memory, latency).",
+    header = "Measure linkwatch against its baselines (sections counts, matcher, parse, e2e, memory, latency, catalog).",
     description = {
       "Measures linkwatch against its baselines in one run and reports ratios. Sections:",
       "  counts   CountWindows with 30 s batches alone vs with the 6 h / 30 s sliding window",
@@ -25,6 +25,8 @@ import picocli.CommandLine.Parameters;
       "  memory   embedded Flink at a steady rate for --minutes, heap after full GC sampled",
       "  latency  input fed at fixed --rates: delay from a tweet's append to its output's append",
       "           (broker LogAppendTime on both sides), p50/p99/max, and whether each kept up",
+      "  catalog  a --catalog-names catalog changes under a matching thread: time to swap and to",
+      "           first effect, matching rate during the swap, heap with two matchers",
       "Extra --name=value flags go to the runner (default: embedded Flink via ./linkwatch)."
     },
     mixinStandardHelpOptions = true)
@@ -50,7 +52,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--contestants", split = ",", description = "e2e: who runs (default flink,spark,direct,limit,limit-all,original; quick flink,limit,limit-all). Also flink-copying (Beam's defaults: elements copied between steps, metrics on) and flink-1s-bundles (Beam's 1 s bundles instead of 100 ms).")
   List<String> contestants;
 
-  @Option(names = "--catalog-names", defaultValue = "100000", description = "e2e: catalog size, real names scaled up (default ${DEFAULT-VALUE}).")
+  @Option(names = "--catalog-names", defaultValue = "100000", description = "e2e, latency, catalog: catalog size, real names scaled up (default ${DEFAULT-VALUE}).")
   int catalogNames;
 
   @Option(names = "--original-records", description = "e2e: records the original's loop processes (default 5000, quick 2000; it runs at hundreds per second at 100 000 names).")
@@ -93,6 +95,14 @@ final class BenchCommand implements Callable<Integer> {
     if (section.equals("latency")) {
       return latency();
     }
+    if (section.equals("catalog")) {
+      var result =
+          dev.linkwatch.bench.CatalogSwapBench.run(
+              catalogNames, java.nio.file.Files.createTempDirectory("linkwatch-bench-"));
+      System.out.printf("bench catalog: a %d-name catalog folder gains a file while a thread matches%n%n", catalogNames);
+      dev.linkwatch.bench.CatalogSwapBench.print(result, System.out);
+      return Main.EXIT_OK;
+    }
     if (section.equals("matcher")) {
       return matcher();
     }
@@ -104,7 +114,7 @@ final class BenchCommand implements Callable<Integer> {
       return Main.EXIT_OK;
     }
     if (!section.equals("counts")) {
-      throw new ConfigException("bench: unknown section '" + section + "' (known: counts, matcher, parse, e2e, memory, latency)");
+      throw new ConfigException("bench: unknown section '" + section + "' (known: counts, matcher, parse, e2e, memory, latency, catalog)");
     }
     long n = events != null ? events : quick ? 300_000 : 2_000_000;
     int r = runs != null ? runs : 3;
