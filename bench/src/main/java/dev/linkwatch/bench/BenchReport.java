@@ -118,7 +118,8 @@ public final class BenchReport {
     return Double.isNaN(r) ? "-" : String.format("%.2f", r);
   }
 
-  public static void writeJson(Result r, Path file) throws IOException {
+  /** Writes one bench's result file: a pretty-printed JSON object whose members {@code body} writes. */
+  static void writeJsonObject(Path file, JsonBody body) throws IOException {
     if (file.getParent() != null) {
       Files.createDirectories(file.getParent());
     }
@@ -126,6 +127,18 @@ public final class BenchReport {
         JsonGenerator g = new JsonFactory().createGenerator(out)) {
       g.useDefaultPrettyPrinter();
       g.writeStartObject();
+      body.write(g);
+      g.writeEndObject();
+    }
+  }
+
+  /** The members of a result file. */
+  interface JsonBody {
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  public static void writeJson(Result r, Path file) throws IOException {
+    writeJsonObject(file, g -> {
       g.writeStringField("bench", r.memorySamples().isEmpty() ? "e2e" : "memory");
       g.writeStringField("started", r.started().toString());
       g.writeStringField("finished", r.finished().toString());
@@ -180,8 +193,7 @@ public final class BenchReport {
         g.writeEndArray();
         g.writeNumberField("trend_bytes_per_minute_second_half", Math.round(trendAfterWarmUp(r.memorySamples())));
       }
-      g.writeEndObject();
-    }
+    });
   }
 
   private static void writeRatio(JsonGenerator g, String field, double value) throws IOException {

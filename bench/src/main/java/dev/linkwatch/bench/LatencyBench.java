@@ -1,13 +1,11 @@
 package dev.linkwatch.bench;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.linkwatch.local.ChildJvm;
 import dev.linkwatch.local.LocalKafka;
 import dev.linkwatch.local.TweetGenerator;
 import dev.linkwatch.pipeline.kafka.DeliveryCheck;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -337,13 +335,7 @@ public final class LatencyBench {
   }
 
   public static void writeJson(Result r, Path file) throws IOException {
-    if (file.getParent() != null) {
-      Files.createDirectories(file.getParent());
-    }
-    try (OutputStream out = Files.newOutputStream(file);
-        JsonGenerator g = new JsonFactory().createGenerator(out)) {
-      g.useDefaultPrettyPrinter();
-      g.writeStartObject();
+    BenchReport.writeJsonObject(file, g -> {
       g.writeStringField("bench", "latency");
       g.writeStringField("started", r.started().toString());
       g.writeStringField("finished", r.finished().toString());
@@ -367,8 +359,7 @@ public final class LatencyBench {
         g.writeEndObject();
       }
       g.writeEndArray();
-      g.writeEndObject();
-    }
+    });
   }
 
   private static void number(JsonGenerator g, String field, double v) throws IOException {

@@ -115,17 +115,8 @@ class OutputContractTest {
     int large = 0;
     for (SourceRecord real : realRecords()) {
       for (SourceRecord source : List.of(real, padded(real, 20_000))) {
-        Parsed parsed;
-        try {
-          parsed = PARSER.parse(source.value());
-        } catch (MalformedTweetException e) {
-          continue;
-        }
-        if (!(parsed instanceof Tweet tweet)) {
-          continue;
-        }
-        JudgedTweet judged = judge(source, tweet);
-        if (judged.isMatched()) {
+        JudgedTweet judged = unmatchedTweet(source);
+        if (judged == null) {
           continue;
         }
         byte[] record = Enrichment.unmatched(judged);
@@ -143,6 +134,21 @@ class OutputContractTest {
     }
     assertThat(small).isGreaterThan(50);
     assertThat(large).isGreaterThan(50);
+  }
+
+  /** The judged tweet of a record that parses as a tweet and is not matched; null for any other. */
+  private static JudgedTweet unmatchedTweet(SourceRecord source) {
+    Parsed parsed;
+    try {
+      parsed = PARSER.parse(source.value());
+    } catch (MalformedTweetException e) {
+      return null;
+    }
+    if (!(parsed instanceof Tweet tweet)) {
+      return null;
+    }
+    JudgedTweet judged = judge(source, tweet);
+    return judged.isMatched() ? null : judged;
   }
 
   /** The same record with a long string member first, still one valid JSON object. */
@@ -177,17 +183,8 @@ class OutputContractTest {
   void theUnmatchedBytesOfTheOldRendererAreRejected() throws Exception {
     int checked = 0;
     for (SourceRecord source : realRecords()) {
-      Parsed parsed;
-      try {
-        parsed = PARSER.parse(source.value());
-      } catch (MalformedTweetException e) {
-        continue;
-      }
-      if (!(parsed instanceof Tweet tweet)) {
-        continue;
-      }
-      JudgedTweet judged = judge(source, tweet);
-      if (judged.isMatched()) {
+      JudgedTweet judged = unmatchedTweet(source);
+      if (judged == null) {
         continue;
       }
       byte[] old = oldWrap(judged);
