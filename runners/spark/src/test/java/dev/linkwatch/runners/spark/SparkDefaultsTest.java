@@ -1,9 +1,13 @@
 package dev.linkwatch.runners.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.linkwatch.pipeline.LinkwatchOptions;
+import dev.linkwatch.pipeline.ConfigException;
 import dev.linkwatch.pipeline.RunnerDefaults;
+import dev.linkwatch.pipeline.kafka.WriteExactlyOnce;
 import org.apache.beam.runners.spark.SparkPipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.Test;
@@ -24,7 +28,8 @@ class SparkDefaultsTest {
     assertThat(said)
         .isEqualTo(
             "Spark streaming: batch interval 5000 ms (default), min read 2000 ms (default), read state saved"
-                + " every 5000 ms (default) in /tmp/x");
+                + " every 5000 ms (default) in /tmp/x; no offset commits (default)");
+    assertThat(o.as(dev.linkwatch.pipeline.KafkaReadOptions.class).getCommitOffsets()).isFalse();
   }
 
   @Test
@@ -39,11 +44,12 @@ class SparkDefaultsTest {
     SparkPipelineOptions all =
         options(
             "--runner=LinkwatchSparkRunner", "--streaming=true", "--checkpointDir=/tmp/x", "--batchIntervalMillis=1000",
-            "--minReadTimeMillis=300", "--checkpointDurationMillis=-1");
+            "--minReadTimeMillis=300", "--checkpointDurationMillis=-1", "--commitOffsets=true");
     String said = LinkwatchSparkRunner.configure(all);
     assertThat(all.getBatchIntervalMillis()).isEqualTo(1000);
     assertThat(all.getMinReadTimeMillis()).isEqualTo(300);
     assertThat(all.getCheckpointDurationMillis()).isEqualTo(-1);
+    assertThat(all.as(dev.linkwatch.pipeline.KafkaReadOptions.class).getCommitOffsets()).isTrue();
     assertThat(said).doesNotContain("(default)").contains("every 10 batches");
   }
 
@@ -52,7 +58,7 @@ class SparkDefaultsTest {
     SparkPipelineOptions o = options("--runner=LinkwatchSparkRunner", "--streaming=true");
     String said = LinkwatchSparkRunner.configure(o);
     assertThat(o.getCheckpointDurationMillis()).isEqualTo(-1);
-    assertThat(said).endsWith("(no --checkpointDir: a restart starts afresh)");
+    assertThat(said).contains("(no --checkpointDir: a restart starts afresh)");
   }
 
   @Test
@@ -62,7 +68,21 @@ class SparkDefaultsTest {
     assertThat(beams.getBatchIntervalMillis()).isEqualTo(500);
     assertThat(beams.getCheckpointDurationMillis()).isEqualTo(-1);
 
+    assertThat(beams.as(dev.linkwatch.pipeline.KafkaReadOptions.class).getCommitOffsets()).isTrue();
+
     SparkPipelineOptions files = options("--runner=LinkwatchSparkRunner", "--input=in.jsonl", "--output=out");
     assertThat(RunnerDefaults.applyAll(files)).isEmpty();
+  }
+
+  @Test
+  void exactlyOnceIsAllowedOnThisRunnerButNeedsACheckpointDirThatOutlivesTheRun() {
+    assertThatCode(() -> WriteExactlyOnce.requireOrderedRunner(LinkwatchSparkRunner.class)).doesNotThrowAnyException();
+    // Beam's own SparkRunner is not linkwatch's: it gets none of these defaults, so it is refused.
+    assertThatThrownBy(() -> WriteExactlyOnce.requireOrderedRunner(org.apache.beam.runners.spark.SparkRunner.class))
+        .isInstanceOf(ConfigException.class);
+    SparkPipelineOptions noDir = options("--runner=LinkwatchSparkRunner", "--streaming=true", "--exactlyOnce=true");
+    assertThatThrownBy(() -> LinkwatchSparkRunner.configure(noDir))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("exactlyOnce: needs --checkpointDir on Spark");
   }
 }
