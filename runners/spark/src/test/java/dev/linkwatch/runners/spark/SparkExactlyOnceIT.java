@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(SharedKafka.class)
 class SparkExactlyOnceIT {
+  private static final int FIRST = 20;
   private static final int TWEETS = 400;
   private static final int WHILE_DOWN = 100;
 
@@ -39,14 +40,17 @@ class SparkExactlyOnceIT {
     Thread sender;
     long beforeKill;
     try (ChildJvm spark = ChildJvm.onRunner("spark").log(logs.resolve(job.in + ".log")).args("run").args(args).start()) {
-      sender = job.sendInBackground(generator, TWEETS);
+      // A few first, so the stream proper starts once the job is reading (Spark starts slowly).
+      job.send(generator, FIRST);
       long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
       while (job.outputs() == 0 && System.nanoTime() < deadline && spark.isAlive()) {
         Thread.sleep(500);
       }
       assertThat(job.outputs()).as(spark.tail()).isPositive();
-      // Mid-stream: the microbatches in flight are abandoned, some of their transactions open.
-      Thread.sleep(3_000);
+      sender = job.sendInBackground(generator, TWEETS);
+      // Mid-stream, several microbatches in: the ones in flight are abandoned, some transactions open,
+      // and the restart reads again what was read after the last saved read state.
+      Thread.sleep(6_000);
       beforeKill = job.outputs();
       spark.kill();
     }
@@ -59,7 +63,7 @@ class SparkExactlyOnceIT {
           "spark exactly-once: %d outputs before the SIGKILL; %.0f s after the restart (read_committed)%n%s",
           beforeKill, secs(spark.elapsed()), account.toText());
       assertThat(beforeKill).as("killed before anything was written: nothing to deduplicate").isPositive();
-      assertThat(account.inputRecords()).isEqualTo(TWEETS + 2 * WHILE_DOWN);
+      assertThat(account.inputRecords()).isEqualTo(FIRST + TWEETS + 2 * WHILE_DOWN);
       assertThat(account.exactlyOnce()).as(account.toText() + spark.tail()).isTrue();
       spark.stopOrKill(SparkStreamingJob.STOPS_WITHIN);
     }
