@@ -116,7 +116,9 @@ final class RunCommand implements Callable<Integer> {
           waitForKafka,
           err);
     }
-    err.println(startLine(options, settings, input, output));
+    // The runner module's own defaults (Spark streaming's batch interval, ...), set now so the line names them.
+    String runnerDefaults = dev.linkwatch.pipeline.RunnerDefaults.applyAll(options);
+    err.println(startLine(options, settings, input, output) + (runnerDefaults.isEmpty() ? "" : "; " + runnerDefaults));
 
     PipelineResult result = LinkwatchPipeline.run(options);
     PipelineResult.State state = result.waitUntilFinish();

@@ -26,6 +26,15 @@ public interface KafkaReadOptions extends PipelineOptions {
 
   void setConsumerGroup(String value);
 
+  @Description(
+      "Commit read offsets to the consumer group when the runner finalizes a read (Flink: when a "
+          + "checkpoint completes). Default: on, except on Spark streaming, which finalizes a microbatch's "
+          + "read before its records are written: a restart without a usable checkpoint would skip them.")
+  @Default.Boolean(true)
+  boolean getCommitOffsets();
+
+  void setCommitOffsets(boolean value);
+
   @Description("Where to start when the group has no committed offset: earliest or latest.")
   @Default.String("earliest")
   String getStartOffset();

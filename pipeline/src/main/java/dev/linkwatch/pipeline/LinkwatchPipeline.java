@@ -38,6 +38,8 @@ public final class LinkwatchPipeline {
       PCollection<CountReport> counts) {}
 
   public static PipelineResult run(LinkwatchOptions options) {
+    // The runner module's defaults first: some of them shape the source (Spark: no offset commits).
+    RunnerDefaults.applyAll(options);
     Settings settings = Settings.from(options);
     boolean files = options.getInput() != null;
     if (files && options.getOutput() == null) {

@@ -71,8 +71,10 @@ public final class KafkaIo {
             .withKeyDeserializer(ByteArrayDeserializer.class)
             .withValueDeserializer(ByteArrayDeserializer.class)
             .withConsumerConfigUpdates(consumer)
-            .withTimestampPolicyFactory(timestampPolicy(settings.windowing()))
-            .commitOffsetsInFinalize();
+            .withTimestampPolicyFactory(timestampPolicy(settings.windowing()));
+    if (options.getCommitOffsets()) {
+      read = read.commitOffsetsInFinalize();
+    }
     if (options.getMaxReadSeconds() > 0) {
       read = read.withMaxReadTime(Duration.standardSeconds(options.getMaxReadSeconds()));
     }

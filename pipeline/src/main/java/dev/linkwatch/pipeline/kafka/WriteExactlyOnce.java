@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes one branch's records to a Kafka topic exactly once for {@code read_committed} consumers,
- * across crashes and restarts from a Flink checkpoint ({@code --exactlyOnce=true}).
+ * across crashes and restarts from a Flink or Spark checkpoint ({@code --exactlyOnce=true}).
  *
  * <p>Every record names the input record it stems from. Per input partition, each bundle's records
  * go out in one transaction that also commits, under the branch's group, the input offset they
@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * KeepsPartitionOrder}, checked by {@link #requireOrderedRunner} when the sinks are built, before the
  * runner hands the pipeline to the engine's own runner), and each
  * input record goes to one branch (routing depends only on the record). Flink ends each step's open bundle while it takes the step's part of a checkpoint, so a
- * completed checkpoint's read position is never past what the writers have committed.
+ * completed checkpoint's read position is never past what the writers have committed. On Spark a
+ * bundle is one partition of a microbatch, and a restart recomputes the microbatches from the last
+ * saved read state on, so what it reads again starts at or below every marker.
  *
  * <p>Why not KafkaIO's exactly-once sink: it gives each record a random shard and a sequence number
  * that a replay on Flink does not reproduce, and commits about one transaction per record; its
@@ -73,8 +75,8 @@ public final class WriteExactlyOnce extends PTransform<PCollection<OutputRecord>
   public static void requireOrderedRunner(Class<?> runner) {
     if (!KeepsPartitionOrder.class.isAssignableFrom(runner)) {
       throw new ConfigException(
-          "exactlyOnce: needs the Flink runner (--runner=flink, which keeps each input partition's order"
-              + " to the writer) with --checkpointDir, not " + runner.getSimpleName());
+          "exactlyOnce: needs the Flink runner (--runner=flink) or the Spark runner (--runner=spark), which keep"
+              + " each input partition's order to the writer, with --checkpointDir, not " + runner.getSimpleName());
     }
   }
 

@@ -1,77 +1,59 @@
 package dev.linkwatch.runners.spark;
 
+import static dev.linkwatch.runners.spark.SparkStreamingJob.STOPS_WITHIN;
+import static dev.linkwatch.runners.spark.SparkStreamingJob.secs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.linkwatch.local.ChildJvm;
 import dev.linkwatch.local.LocalKafka;
-import dev.linkwatch.testing.SharedKafka;
-import dev.linkwatch.pipeline.kafka.DeliveryCheck;
 import dev.linkwatch.local.TweetGenerator;
+import dev.linkwatch.pipeline.kafka.DeliveryCheck;
 import dev.linkwatch.testing.BatchCounts;
 import dev.linkwatch.testing.KafkaClients;
 import dev.linkwatch.testing.KeptLogs;
+import dev.linkwatch.testing.SharedKafka;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
+import java.util.Random;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * linkwatch on the Spark runner in streaming mode, as {@code ./linkwatch run --runner=spark
- * --streaming=true} runs it: its own JVM on {@code runners/spark/target/runtime.classpath}, an unbounded
- * KafkaIO read from a real broker while tweets are streamed in, event-time batches that close on the
- * watermark, the three routed topics and the counts topic, then a stop by SIGTERM (reported, not
- * asserted); on request, a restart from Spark's checkpoint directory.
+ * --streaming=true --checkpointDir=DIR} runs it: its own JVM on {@code runners/spark/target/runtime.classpath},
+ * an unbounded KafkaIO read from a real broker while tweets are streamed in, event-time batches that
+ * close on the watermark, the three routed topics and the counts topic; then SIGTERM (the JVM must be
+ * gone within 30 s), tweets sent while it is down, and a restart from Spark's checkpoint directory that
+ * must lose nothing. linkwatch's own defaults are used (no batch interval, read time or checkpoint
+ * interval given): they are what is under test.
+ *
+ * <p>{@code -Dlinkwatch.it.sparkRestartRuns=N} adds a campaign of N restarts ({@link
+ * #restartsAtRandomMomentsLoseNothing}).
  */
 @ExtendWith(SharedKafka.class)
 class SparkStreamingIT {
-  private static final int PARTITIONS = 2;
   private static final int TWEETS = 600;
-  private static final int RATE = 40;
   /** Sent while the job is down, then as many again after it is back. */
   private static final int WHILE_DOWN = 200;
 
   @Test
-  void streamsRoutesAndCountsWhileRunningThenStops(LocalKafka kafka, @TempDir Path dir)
-      throws Exception {
-    String in = "spark-stream." + UUID.randomUUID().toString().substring(0, 8);
-    List<String> routed = List.of(in + ".matched", in + ".unmatched", in + ".errors");
-    kafka.createTopics(PARTITIONS, in, routed.get(0), routed.get(1), routed.get(2), in + ".counts");
-    List<String> args =
-        List.of(
-                "--runner=SparkRunner",
-                "--streaming=true",
-                "--sparkMaster=local[2]",
-                // Spark microbatches of 5 s, each reading Kafka for at least 2 s: the default 0.5 s
-                // batches and 0.2 s reads spend their time reconnecting and read one record per batch.
-                "--batchIntervalMillis=5000",
-                "--minReadTimeMillis=2000",
-                "--checkpointDir=" + dir.resolve("checkpoint"),
-                "--bootstrapServers=" + kafka.bootstrapServers(),
-                "--inputTopic=" + in,
-                "--matchedTopic=" + routed.get(0),
-                "--unmatchedTopic=" + routed.get(1),
-                "--errorsTopic=" + routed.get(2),
-                "--countsTopic=" + in + ".counts",
-                "--consumerGroup=" + in,
-                "--unshorten=false",
-                "--printCounts=false",
-                "--batchSeconds=10",
-                "--windowSeconds=20",
-                "--slideSeconds=10");
+  void streamsRoutesAndCountsStopsOnSigtermAndRestartsFromItsCheckpointLosingNothing(
+      LocalKafka kafka, @TempDir Path dir) throws Exception {
+    SparkStreamingJob job = SparkStreamingJob.onNewTopics(kafka, "spark-stream");
+    String in = job.in;
+    List<String> routed = job.routed;
+    List<String> args = job.args(dir.resolve("checkpoint"));
     TweetGenerator generator = new TweetGenerator(7, 0.03, Instant.now());
 
     try (ChildJvm spark = ChildJvm.onRunner("spark").log(KeptLogs.dir(dir).resolve(in + ".log")).args("run").args(args).start()) {
-      send(kafka, in, generator, TWEETS);
+      job.send(generator, TWEETS);
 
       // The job never ends by itself: every record counted means every batch window closed on the
       // watermark while it ran. Panes accumulate, so the largest inbound count per window is its total.
@@ -82,10 +64,10 @@ class SparkStreamingIT {
       while (counted < TWEETS && System.nanoTime() < deadline && spark.isAlive()) {
         Thread.sleep(2_000);
         Map<String, List<ConsumerRecord<byte[], byte[]>>> counts =
-            KafkaClients.readAll(kafka.bootstrapServers(), List.of(in + ".counts"), 0, Duration.ofSeconds(10));
+            KafkaClients.readAll(kafka.bootstrapServers(), List.of(job.countsTopic()), 0, Duration.ofSeconds(10));
         counted =
             BatchCounts.sum(
-                BatchCounts.totals(counts.get(in + ".counts").stream().map(ConsumerRecord::value).toList()),
+                BatchCounts.totals(counts.get(job.countsTopic()).stream().map(ConsumerRecord::value).toList()),
                 "inbound");
         if (counted > 0 && firstCounts == null) {
           firstCounts = spark.elapsed();
@@ -95,65 +77,38 @@ class SparkStreamingIT {
       assertThat(spark.isAlive()).as(spark.tail()).isTrue();
       assertThat(counted).as("inbound records in closed batch windows\n" + spark.tail()).isEqualTo(TWEETS);
 
-      DeliveryCheck.Report account =
-          DeliveryCheck.of(Map.of("bootstrap.servers", kafka.bootstrapServers()), in, routed)
-              .waitingAtMost(Duration.ofSeconds(3), Duration.ofMinutes(2))
-              .run();
+      DeliveryCheck.Report account = job.account(Duration.ofMinutes(2), false);
       assertThat(account.inputRecords()).isEqualTo(TWEETS);
       assertThat(account.exactlyOnce()).as(account.toText()).isTrue();
 
       Map<String, Long> totals =
           BatchCounts.totals(
-              KafkaClients.readAll(kafka.bootstrapServers(), List.of(in + ".counts"), 0, Duration.ofSeconds(10))
-                  .get(in + ".counts").stream().map(ConsumerRecord::value).toList());
+              KafkaClients.readAll(kafka.bootstrapServers(), List.of(job.countsTopic()), 0, Duration.ofSeconds(10))
+                  .get(job.countsTopic()).stream().map(ConsumerRecord::value).toList());
       // The counts agree with what was routed: matched = the matched topic, and so on.
       assertThat(BatchCounts.sum(totals, "matched")).isEqualTo(account.outputsPerTopic().get(routed.get(0)));
       assertThat(BatchCounts.sum(totals, "errored")).isEqualTo(account.outputsPerTopic().get(routed.get(2)));
       assertThat(BatchCounts.sum(totals, "unmatched") + BatchCounts.sum(totals, "notices"))
           .isEqualTo(account.outputsPerTopic().get(routed.get(1)));
 
-      // SIGTERM, as Ctrl-C: Spark's shutdown hooks stop the streaming context and the JVM ends. Not
-      // asserted: it ended in seconds in most runs, but once it hung after Spark had stopped (see
-      // docs/runners.md), so it is reported here and killed if it has not ended within 90 s.
+      // SIGTERM, as Ctrl-C: the JVM must be gone within 30 s (LinkwatchSparkRunner bounds the stop).
       Duration beforeStop = spark.elapsed();
-      java.util.OptionalInt exit = spark.stopOrKill(Duration.ofSeconds(90));
+      int exit = spark.stop(STOPS_WITHIN);
       System.out.printf(
           "spark streaming: %d tweets sent by %.0f s; first batch counts at %.0f s, all %d counted at %.0f s;"
-              + " SIGTERM: %s after %.1f s%n",
-          TWEETS, secs(sent), secs(firstCounts), counted, secs(allCounted),
-          exit.isPresent() ? "ended, exit " + exit.getAsInt() : "still running, killed",
+              + " SIGTERM: ended, exit %d, after %.1f s%n",
+          TWEETS, secs(sent), secs(firstCounts), counted, secs(allCounted), exit,
           secs(spark.elapsed().minus(beforeStop)));
     }
 
-    if (Boolean.getBoolean("linkwatch.it.sparkRestart")) {
-      restartFromTheCheckpointLosesNothing(kafka, dir, in, routed, args, generator);
-    }
-  }
-
-  /**
-   * Runs only with {@code -Dlinkwatch.it.sparkRestart=true}: on Beam 2.70's Spark runner the restarted
-   * job ran microbatches but read nothing (docs/runners.md, Spark in streaming mode), so it would fail every run.
-   *
-   * <p>While the job is down, more tweets arrive, and the consumer group's committed offsets are deleted:
-   * a restart that ignored Spark's checkpoint would start again from the earliest offset and write all
-   * the first run's records a second time. The same command then resumes from the checkpoint.
-   */
-  private void restartFromTheCheckpointLosesNothing(
-      LocalKafka kafka, Path dir, String in, List<String> routed, List<String> args, TweetGenerator generator)
-      throws Exception {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-      var committed = admin.listConsumerGroupOffsets(in).partitionsToOffsetAndMetadata().get().keySet();
-      if (!committed.isEmpty()) {
-        admin.deleteConsumerGroupOffsets(in, committed).all().get();
-      }
-    }
-    send(kafka, in, generator, WHILE_DOWN);
+    // While the job is down, more tweets arrive, and the consumer group's committed offsets are deleted:
+    // a restart that ignored Spark's checkpoint would start again from the earliest offset and write all
+    // the first run's records a second time. The same command then resumes from the checkpoint.
+    job.deleteCommittedOffsets();
+    job.send(generator, WHILE_DOWN);
     try (ChildJvm spark = ChildJvm.onRunner("spark").log(KeptLogs.dir(dir).resolve(in + ".restarted.log")).args("run").args(args).start()) {
-      send(kafka, in, generator, WHILE_DOWN);
-      DeliveryCheck.Report account =
-          DeliveryCheck.of(Map.of("bootstrap.servers", kafka.bootstrapServers()), in, routed)
-              .waitingAtMost(Duration.ofSeconds(5), Duration.ofMinutes(4))
-              .run();
+      job.send(generator, WHILE_DOWN);
+      DeliveryCheck.Report account = job.account(Duration.ofMinutes(4), false);
       System.out.printf(
           "spark streaming restart: %.0f s after the restart%n%s", secs(spark.elapsed()), account.toText());
       assertThat(account.inputRecords()).isEqualTo(TWEETS + 2 * WHILE_DOWN);
@@ -161,26 +116,84 @@ class SparkStreamingIT {
       assertThat(account.unknown()).as(account.toText()).isZero();
       // At least once: the microbatches after the last checkpoint run again, but not the whole stream.
       assertThat(account.duplicatedOffsets()).as(account.toText()).isLessThan(TWEETS);
-      spark.stopOrKill(Duration.ofSeconds(30));
+      spark.stopOrKill(STOPS_WITHIN);
     }
   }
 
-  /** {@code n} tweets at about {@code RATE} a second, stamped as they are sent, both partitions alike. */
-  private static void send(LocalKafka kafka, String topic, TweetGenerator generator, int n)
-      throws InterruptedException {
-    try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrapServers())) {
-      long start = System.nanoTime();
-      for (int i = 0; i < n; i++) {
-        long wait = start + i * 1_000_000_000L / RATE - System.nanoTime();
-        if (wait > 0) {
-          Thread.sleep(wait / 1_000_000);
+  /**
+   * N restarts ({@code -Dlinkwatch.it.sparkRestartRuns=N}), each on fresh topics and a fresh checkpoint:
+   * 600 tweets streamed at 40/s, the job stopped 0-10 s after its first output (random), down a random
+   * 0-60 s while the rest of the stream and 200 more arrive, restarted, 200 more; then every input record
+   * must have come out (duplicates are reported, not failed). The stop is SIGTERM or SIGKILL at random,
+   * or always one of them with {@code -Dlinkwatch.it.sparkRestartStop=term|kill}; a SIGTERM must end the
+   * JVM within 30 s. With {@code -Dlinkwatch.it.sparkExactlyOnce=true} the job runs {@code
+   * --exactlyOnce=true} and read_committed outputs must hold each input record exactly once. Every run
+   * runs; the assertions come after the table. {@code -Dlinkwatch.it.sparkRestartSeed} repeats a campaign.
+   */
+  @Test
+  @EnabledIfSystemProperty(named = "linkwatch.it.sparkRestartRuns", matches = "[1-9][0-9]*")
+  void restartsAtRandomMomentsLoseNothing(LocalKafka kafka, @TempDir Path dir) throws Exception {
+    int runs = Integer.getInteger("linkwatch.it.sparkRestartRuns");
+    long seed = Long.getLong("linkwatch.it.sparkRestartSeed", System.nanoTime());
+    String stop = System.getProperty("linkwatch.it.sparkRestartStop", "random");
+    boolean exactlyOnce = Boolean.getBoolean("linkwatch.it.sparkExactlyOnce");
+    Random random = new Random(seed);
+    List<String> rows = new ArrayList<>();
+    List<String> failures = new ArrayList<>();
+    rows.add("seed " + seed + (exactlyOnce ? ", --exactlyOnce=true, read_committed" : ", at-least-once"));
+    rows.add("| run | stop | stopped after first output | stop took | down | input | lost | duplicated offsets | restart to all out |");
+    rows.add("|---|---|---|---|---|---|---|---|---|");
+    for (int run = 1; run <= runs; run++) {
+      SparkStreamingJob job = SparkStreamingJob.onNewTopics(kafka, "spark-restart-" + run);
+      List<String> args =
+          job.args(dir.resolve("checkpoint-" + run), "--exactlyOnce=" + exactlyOnce);
+      TweetGenerator generator = new TweetGenerator(run, 0.03, Instant.now());
+      boolean sigkill = stop.equals("kill") || (stop.equals("random") && random.nextBoolean());
+      Duration stopAfter = Duration.ofMillis(random.nextInt(10_001));
+      Duration down = Duration.ofMillis(random.nextInt(60_001));
+      Path logs = KeptLogs.dir(dir);
+      Thread sender;
+      double stopTook;
+      try (ChildJvm spark = ChildJvm.onRunner("spark").log(logs.resolve(job.in + ".log")).args("run").args(args).start()) {
+        sender = job.sendInBackground(generator, TWEETS);
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (job.outputs() == 0 && System.nanoTime() < deadline && spark.isAlive()) {
+          Thread.sleep(1_000);
         }
-        producer.send(new ProducerRecord<>(topic, i % PARTITIONS, null, generator.next().value()));
+        Thread.sleep(stopAfter.toMillis());
+        long before = System.nanoTime();
+        if (sigkill) {
+          spark.kill();
+        } else if (spark.stopOrKill(STOPS_WITHIN).isEmpty()) {
+          failures.add("run " + run + ": still alive " + STOPS_WITHIN.toSeconds() + " s after SIGTERM");
+        }
+        stopTook = (System.nanoTime() - before) / 1e9;
+      }
+      long downStart = System.nanoTime();
+      sender.join();
+      job.send(generator, WHILE_DOWN);
+      long left = down.toNanos() - (System.nanoTime() - downStart);
+      if (left > 0) {
+        Thread.sleep(left / 1_000_000);
+      }
+      double downSecs = (System.nanoTime() - downStart) / 1e9;
+      try (ChildJvm spark = ChildJvm.onRunner("spark").log(logs.resolve(job.in + ".restarted.log")).args("run").args(args).start()) {
+        job.send(generator, WHILE_DOWN);
+        DeliveryCheck.Report account = job.account(Duration.ofMinutes(5), exactlyOnce);
+        rows.add(
+            String.format(
+                "| %d | %s | %.1f s | %.1f s | %.0f s | %d | %d | %d | %.0f s |",
+                run, sigkill ? "SIGKILL" : "SIGTERM", secs(stopAfter), stopTook, downSecs, account.inputRecords(),
+                account.lost(), account.duplicatedOffsets(), secs(spark.elapsed())));
+        System.out.println(rows.get(rows.size() - 1));
+        boolean ok = exactlyOnce ? account.exactlyOnce() : account.noneLost();
+        if (!ok || account.inputRecords() != TWEETS + 2 * WHILE_DOWN) {
+          failures.add("run " + run + ":\n" + account.toText());
+        }
+        spark.stopOrKill(STOPS_WITHIN);
       }
     }
-  }
-
-  private static double secs(Duration d) {
-    return d.toMillis() / 1e3;
+    System.out.println(String.join(System.lineSeparator(), rows));
+    assertThat(failures).as(String.join(System.lineSeparator(), rows)).isEmpty();
   }
 }
