@@ -157,8 +157,8 @@ final class Contestants {
           }
           case "spark-streaming" -> {
             // As ./linkwatch run --runner=spark --streaming=true runs it: the unbounded job with the
-            // Spark streaming defaults linkwatch sets (microbatch, read time), nothing tuned here.
-            cmd.add("--runner=SparkRunner");
+            // Spark streaming defaults LinkwatchSparkRunner sets (microbatch, read time), nothing tuned here.
+            cmd.add("--runner=LinkwatchSparkRunner");
             cmd.add("--streaming=true");
             cmd.add("--sparkMaster=local[2]");
           }

@@ -323,7 +323,7 @@ public final class LatencyBench {
     }
   }
 
-  /** The microbatch interval linkwatch runs Spark streaming with by default. */
+  /** The microbatch interval linkwatch runs Spark streaming with by default (LinkwatchSparkRunner's). */
   static final long SPARK_BATCH_MILLIS = 5_000;
 
   static void target(PrintStream out, String what, boolean met, String measured) {

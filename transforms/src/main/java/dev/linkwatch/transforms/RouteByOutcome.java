@@ -154,7 +154,13 @@ public final class RouteByOutcome extends PTransform<PCollection<JudgedTweet>, R
     }
 
     static int unresolvedLinks(JudgedTweet tweet) {
-      return (int) tweet.links().stream().filter(Link::unresolvedShortener).count();
+      int n = 0; // a loop, not a stream: once per record on the hot path
+      for (Link l : tweet.links()) {
+        if (l.unresolvedShortener()) {
+          n++;
+        }
+      }
+      return n;
     }
 
     static CountEvent matchedEvent(JudgedTweet tweet) {
