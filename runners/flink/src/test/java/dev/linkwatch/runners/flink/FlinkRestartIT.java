@@ -33,6 +33,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,9 +64,13 @@ class FlinkRestartIT {
 
   /**
    * The same with {@code --exactlyOnce=true} and a {@code read_committed} account: each restore reads
-   * again records its writers had already committed, and none may come out twice.
+   * again records its writers had already committed, and none may come out twice. Opt-in
+   * ({@code -Dlinkwatch.it.long=true}) to keep the suite under 20 minutes: exactly-once across a
+   * SIGKILL and a restore is in the default suite three times already ({@code ExactlyOnceReplayIT},
+   * {@code ReplayTimelineIT}, {@code JetstreamExactlyOnceIT}); this one adds a second kill.
    */
   @Test
+  @EnabledIfSystemProperty(named = "linkwatch.it.long", matches = "true")
   void exactlyOnceNeitherLosesNorDuplicatesAcrossKills(LocalKafka kafka, @TempDir Path tmp)
       throws Exception {
     Scenario s = new Scenario(kafka, tmp, "it.restart.eos.", 2, 7, true, RATE);
