@@ -184,16 +184,16 @@ public final class LatencyBench {
     Map<Long, Long> appended = inputAppendTimes(kafka.bootstrapServers(), input, measureFrom, measureTo);
     List<long[]> latencies = new ArrayList<>(); // {input append time, latency}
     try (KafkaConsumer<byte[], byte[]> reader = EndToEndBench.watcher(kafka.bootstrapServers())) {
-      for (ConsumerRecord<byte[], byte[]> r : readAll(reader, outputs)) {
+      readAll(reader, outputs, r -> {
         DeliveryCheck.Coordinates from = DeliveryCheck.Coordinates.of(r);
         if (from == null) {
-          continue;
+          return;
         }
         Long in = appended.remove(key(from.partition(), from.offset()));
         if (in != null) {
           latencies.add(new long[] {in, r.timestamp() - in});
         }
-      }
+      });
     }
     long measured = latencies.size() + appended.size();
     return summarise(contestant, rate, sent.get(), measured, latencies, measureFrom, measureTo, note);
@@ -266,16 +266,22 @@ public final class LatencyBench {
   private static Map<Long, Long> inputAppendTimes(String bootstrap, String topic, long from, long to) {
     Map<Long, Long> out = new HashMap<>();
     try (KafkaConsumer<byte[], byte[]> reader = EndToEndBench.watcher(bootstrap)) {
-      for (ConsumerRecord<byte[], byte[]> r : readAll(reader, List.of(topic))) {
+      readAll(reader, List.of(topic), r -> {
         if (r.timestamp() >= from && r.timestamp() <= to) {
           out.put(key(r.partition(), r.offset()), r.timestamp());
         }
-      }
+      });
     }
     return out;
   }
 
-  private static List<ConsumerRecord<byte[], byte[]>> readAll(KafkaConsumer<byte[], byte[]> reader, List<String> topics) {
+  /**
+   * Hands every record of {@code topics} to {@code each}, one poll at a time: a slow contestant's
+   * backlog can run to millions of full tweets, which must not be held at once.
+   */
+  private static void readAll(
+      KafkaConsumer<byte[], byte[]> reader, List<String> topics,
+      java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
     List<TopicPartition> parts = new ArrayList<>();
     for (String t : topics) {
       parts.add(new TopicPartition(t, 0));
@@ -284,12 +290,10 @@ public final class LatencyBench {
     reader.assign(parts);
     reader.seekToBeginning(parts);
     Map<TopicPartition, Long> end = reader.endOffsets(parts);
-    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
     while (System.nanoTime() < deadline && parts.stream().anyMatch(tp -> reader.position(tp) < end.get(tp))) {
-      reader.poll(Duration.ofMillis(500)).forEach(out::add);
+      reader.poll(Duration.ofMillis(500)).forEach(each);
     }
-    return out;
   }
 
   public static void printTable(Result r, PrintStream out) {
