@@ -37,6 +37,7 @@ public record CatalogTopic(String topic, Map<String, String> clientSettings) imp
 
   /** How long one poll may wait for the broker before it gives up until the next. */
   static final Duration FETCH_TIMEOUT = Duration.ofSeconds(10);
+  static final Duration UNKNOWN_TOPIC_GRACE = Duration.ofSeconds(3);
 
   public CatalogTopic {
     clientSettings = new TreeMap<>(clientSettings);
@@ -120,12 +121,33 @@ public record CatalogTopic(String topic, Map<String, String> clientSettings) imp
       return Catalog.of(entries);
     }
 
+    /**
+     * The topic's partitions. A topic created a moment ago (catalog push creates it, then reads it)
+     * can be unknown to the broker that answers for a few hundred milliseconds under KRaft, so an
+     * empty answer is asked again for {@link #UNKNOWN_TOPIC_GRACE} before the topic counts as missing.
+     */
+    private List<PartitionInfo> partitions() {
+      long deadline = System.nanoTime() + UNKNOWN_TOPIC_GRACE.toNanos();
+      while (true) {
+        List<PartitionInfo> infos = consumer.partitionsFor(topic, FETCH_TIMEOUT);
+        if ((infos != null && !infos.isEmpty()) || System.nanoTime() > deadline) {
+          return infos == null ? List.of() : infos;
+        }
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return List.of();
+        }
+      }
+    }
+
     /** Reads every record up to the end offsets seen now into {@link #values}. */
     void readToEnd() throws CatalogException {
       try {
         if (first) {
-          List<PartitionInfo> infos = consumer.partitionsFor(topic, FETCH_TIMEOUT);
-          if (infos == null || infos.isEmpty()) {
+          List<PartitionInfo> infos = partitions();
+          if (infos.isEmpty()) {
             throw new CatalogException(describe() + ": the topic does not exist");
           }
           List<TopicPartition> parts = new ArrayList<>();

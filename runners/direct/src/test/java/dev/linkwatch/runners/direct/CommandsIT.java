@@ -15,6 +15,7 @@ import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * catalog push.
  */
 @ExtendWith(SharedKafka.class)
+@Isolated("swaps System.out, where the commands print: a class running beside it would print into the capture")
 class CommandsIT {
   record Result(int code, String out, String err) {}
 

@@ -35,6 +35,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * reads and writes through the SASL listener on embedded Flink, not in the printed options or the
  * pipeline's display data, and not in any output record; while every record still comes out.
  */
+@Isolated("swaps System.out, where the commands print: a class running beside it would print into the capture")
 class SecretsIT {
   private static final String USER = "linkwatch";
   private static final String SENTINEL = "S3ntinel-" + UUID.randomUUID().toString().replace("-", "");
