@@ -1,5 +1,7 @@
 package dev.linkwatch.cli;
 
+import dev.linkwatch.metrics.MetricsEndpoint;
+import dev.linkwatch.metrics.MetricsText;
 import dev.linkwatch.pipeline.ConfigException;
 import dev.linkwatch.sources.JetstreamBridge;
 import dev.linkwatch.sources.KafkaWriter;
@@ -16,6 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code linkwatch ingest}: the bridges that carry a live network's stream into Kafka (docs/sources.md). */
@@ -64,6 +67,8 @@ final class IngestCommand implements Callable<Integer> {
     @Option(names = "--status-seconds", defaultValue = "10", description = "Seconds between status lines; 0: none (default ${DEFAULT-VALUE}).")
     int statusSeconds;
 
+    @Mixin MetricsOptions metrics;
+
     @Override
     public Integer call() throws Exception {
       if (overlapSeconds < 0 || statusSeconds < 0) {
@@ -88,7 +93,10 @@ final class IngestCommand implements Callable<Integer> {
       System.err.println("linkwatch ingest bluesky: writing to " + topic + " at " + bootstrap + ", cursor in " + cursorFile);
       try (KafkaWriter kafka = new KafkaWriter(bootstrap, topic, compression, Map.of())) {
         JetstreamBridge bridge = new JetstreamBridge(settings, kafka, System.err);
-        return runUntilStopped(bridge::run, bridge::stop, bridge::stats);
+        try (MetricsEndpoint endpoint =
+            metrics.start("linkwatch ingest bluesky", m -> bridge.metrics(m, System.currentTimeMillis()))) {
+          return runUntilStopped(bridge::run, bridge::stop, bridge::stats);
+        }
       }
     }
   }
@@ -136,6 +144,8 @@ final class IngestCommand implements Callable<Integer> {
     @Option(names = "--status-seconds", defaultValue = "10", description = "Seconds between status lines; 0: none (default ${DEFAULT-VALUE}).")
     int statusSeconds;
 
+    @Mixin MetricsOptions metrics;
+
     @Override
     public Integer call() throws Exception {
       if (statusSeconds < 0) {
@@ -175,10 +185,39 @@ final class IngestCommand implements Callable<Integer> {
       System.err.println("linkwatch ingest mastodon: " + settings.stream() + (tag == null ? "" : " #" + tag) + " of " + settings.server().getHost() + " to " + topic + " at " + bootstrap + ", cursor in " + cursorFile);
       try (KafkaWriter kafka = new KafkaWriter(bootstrap, topic, compression, Map.of())) {
         MastodonBridge bridge = new MastodonBridge(settings, token, kafka, System.err);
-        return runUntilStopped(bridge::run, bridge::stop, bridge::stats);
+        try (MetricsEndpoint endpoint =
+            metrics.start("linkwatch ingest mastodon", m -> bridge.metrics(m, System.currentTimeMillis()))) {
+          return runUntilStopped(bridge::run, bridge::stop, bridge::stats);
+        }
       } catch (TokenRejectedException e) {
         System.err.println("linkwatch ingest mastodon: " + e.getMessage());
         return Main.EXIT_USAGE;
+      }
+    }
+  }
+
+  /** The bridges' /metrics endpoint: off unless a port is given (docs/dashboard.md#the-bridges-metrics). */
+  static final class MetricsOptions {
+    @Option(names = "--metrics-port", defaultValue = "-1", description = "Serve /metrics (Prometheus text) on this port; 0: any free port (default: off).")
+    int port;
+
+    @Option(names = "--metrics-address", defaultValue = "127.0.0.1", description = "Address for /metrics (default ${DEFAULT-VALUE}: this machine only).")
+    String address;
+
+    /** Starts the endpoint, or returns null when it is off; a port in use fails at start, naming the option. */
+    MetricsEndpoint start(String command, java.util.function.Consumer<MetricsText> fill) {
+      if (port < 0) {
+        return null;
+      }
+      if (port > 65_535) {
+        throw new ConfigException("--metrics-port must be 0-65535 (was " + port + ")");
+      }
+      try {
+        MetricsEndpoint e = MetricsEndpoint.start(address, port, fill);
+        System.err.println(command + ": metrics at " + e.url());
+        return e;
+      } catch (IOException | RuntimeException e) {
+        throw new ConfigException("--metrics-port/--metrics-address: cannot serve on " + address + ":" + port + ": " + e.getMessage());
       }
     }
   }

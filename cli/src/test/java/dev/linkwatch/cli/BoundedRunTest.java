@@ -110,12 +110,12 @@ class BoundedRunTest {
   /** The distinct 30 s batches the 50 tweets fall in (two pairs share one). */
   private static final int BATCHES = 43;
   /**
-   * Nine records per report (the seven totals inbound, matched, unmatched, errored, notices,
-   * dropped_late, unresolved_links, and platform_inbound and platform_matched for twitter, the one
-   * platform), for 43 batches, 43 windows and the run; none of these tweets matches, so no artist or
-   * domain records.
+   * Eleven records per report (the nine totals inbound, matched, unmatched, errored, notices,
+   * dropped_late, unresolved_links, unshorten_lookups, unshorten_failures, and platform_inbound and
+   * platform_matched for twitter, the one platform), for 43 batches, 43 windows and the run; none of
+   * these tweets matches, so no artist, domain or catalog records.
    */
-  private static final int COUNT_RECORDS = (BATCHES + BATCHES + 1) * (7 + 2);
+  private static final int COUNT_RECORDS = (BATCHES + BATCHES + 1) * (9 + 2);
   /**
    * Ten lines (rule, time, rule, seven counts) per printed report: the 43 batches and the run. One
    * platform: no per-platform lines on the console.

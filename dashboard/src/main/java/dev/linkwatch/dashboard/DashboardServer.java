@@ -1,5 +1,7 @@
 package dev.linkwatch.dashboard;
 
+import dev.linkwatch.metrics.MetricsText;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;

@@ -1,5 +1,7 @@
 package dev.linkwatch.dashboard;
 
+import dev.linkwatch.metrics.MetricsText;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -80,6 +82,12 @@ final class DashboardState {
   private static final int SEEN_COORDINATES = 50_000;
   /** Input coordinates (topic/partition/offset) of the latest output records, oldest first. */
   private final java.util.LinkedHashSet<String> seenCoordinates = new java.util.LinkedHashSet<>();
+  /**
+   * The catalogs that judged records in the newest batch that had any (version -> entries), and that
+   * batch's start: two versions when an update took effect within the batch.
+   */
+  private Instant catalogWindow;
+  private final Map<String, Long> catalogs = new TreeMap<>();
   private long unreadable;
   private long matchSeq;
   private long version;
@@ -188,7 +196,16 @@ final class DashboardState {
       return;
     }
     long n = c.path("count").asLong();
-    if (scope.equals("batch")) {
+    if (scope.equals("batch") && metric.equals("catalog_entries")) {
+      // a size, not a count: never summed
+      if (catalogWindow == null || start.isAfter(catalogWindow)) {
+        catalogWindow = start;
+        catalogs.clear();
+      }
+      if (start.equals(catalogWindow)) {
+        catalogs.put(c.path("key").asText(), n);
+      }
+    } else if (scope.equals("batch")) {
       String series = c.has("key") ? metric + ":" + c.path("key").asText() : metric;
       TreeMap<Instant, Long> windows = batches.computeIfAbsent(series, s -> new TreeMap<>());
       windows.put(start, n); // a later pane carries the new total
@@ -457,11 +474,16 @@ final class DashboardState {
     return csv.toString();
   }
 
+  /** A batch series' total: the windows kept plus those that fell out. */
+  private long batchTotal(String series) {
+    return settled.getOrDefault(series, 0L)
+        + batches.getOrDefault(series, new TreeMap<>()).values().stream().mapToLong(Long::longValue).sum();
+  }
+
   /** This state's part of /metrics. */
   synchronized void metrics(MetricsText m, long nowMillis, long staleMillis) {
     for (String metric : BATCH_METRICS) {
-      long total = settled.getOrDefault(metric, 0L)
-          + batches.getOrDefault(metric, new TreeMap<>()).values().stream().mapToLong(Long::longValue).sum();
+      long total = batchTotal(metric);
       m.add("linkwatch_records_total", "counter",
           "Records by channel as the job's batch counts give them (inbound = in; matched, unmatched, errored, notices = out; dropped_late, unresolved_links), summed over the batches the dashboard has read.",
           total, "channel", metric);
@@ -469,13 +491,24 @@ final class DashboardState {
     batches.forEach((series, windows) -> {
       if (series.startsWith("platform_")) {
         int colon = series.indexOf(':');
-        long total = settled.getOrDefault(series, 0L) + windows.values().stream().mapToLong(Long::longValue).sum();
+        long total = batchTotal(series);
         m.add("linkwatch_platform_records_total", "counter",
             "Inbound and matched records per platform, from the batch counts.",
             total, "channel", series.substring("platform_".length(), colon), "platform", series.substring(colon + 1));
       }
     });
     m.declare("linkwatch_platform_records_total", "counter", "Inbound and matched records per platform, from the batch counts.");
+    for (String metric : List.of("unshorten_lookups", "unshorten_failures")) {
+      long total = batchTotal(metric);
+      m.add("linkwatch_" + metric + "_total", "counter",
+          metric.endsWith("lookups")
+              ? "Links the job's unshortener was asked to follow (answers from its cache included), from the batch counts."
+              : "Links the job's unshortener could not follow (failed, blocked, timed out, looped, too many hops), from the batch counts.",
+          total);
+    }
+    m.declare("linkwatch_catalog_entries", "gauge",
+        "Entries of the catalog that judged records in the newest batch with any (two versions when an update took effect within it).");
+    catalogs.forEach((v, n) -> m.add("linkwatch_catalog_entries", "gauge", "", n, "version", v));
     for (Channel c : Channel.values()) {
       m.add("linkwatch_dashboard_records_read_total", "counter",
           "Records the dashboard has read from each output topic (history included).",

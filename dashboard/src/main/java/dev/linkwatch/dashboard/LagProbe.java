@@ -1,5 +1,7 @@
 package dev.linkwatch.dashboard;
 
+import dev.linkwatch.metrics.MetricsText;
+
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;

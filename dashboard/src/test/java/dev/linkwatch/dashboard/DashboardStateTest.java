@@ -1,5 +1,7 @@
 package dev.linkwatch.dashboard;
 
+import dev.linkwatch.metrics.MetricsText;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -125,5 +127,46 @@ class DashboardStateTest {
     assertThat(view.at("/series/inbound/0").asLong()).isEqualTo(7);
     assertThat(view.at("/platforms/bluesky/0").isNull()).isTrue();
     assertThat(view.at("/platforms/bluesky/1").asLong()).isEqualTo(3);
+  }
+
+  /**
+   * The unshortener's lookups and failures are totals over batches like the record counts; a catalog's
+   * entries are a size: the newest batch's catalogs are shown, never a sum, and both versions of a
+   * batch in which an update took effect.
+   */
+  @Test
+  void unshortenerTotalsAddUpAndTheCatalogSizeIsTheNewestBatchs() {
+    DashboardState s = new DashboardState(DashboardState.Limits.defaults());
+    String b1 = "2017-01-12T10:00:00Z";
+    String b2 = "2017-01-12T10:00:30Z";
+    String b3 = "2017-01-12T10:01:00Z";
+    String v1 = "c0123456789abcdef";
+    String v2 = "cfedcba9876543210";
+    s.accept(Channel.COUNTS, count("batch", b1, b2, "unshorten_lookups", null, null, 4, "ON_TIME"), NOW, NOW);
+    s.accept(Channel.COUNTS, count("batch", b1, b2, "unshorten_lookups", null, null, 5, "LATE"), NOW, NOW);
+    s.accept(Channel.COUNTS, count("batch", b2, b3, "unshorten_lookups", null, null, 2, "ON_TIME"), NOW, NOW);
+    s.accept(Channel.COUNTS, count("batch", b1, b2, "unshorten_failures", null, null, 1, "ON_TIME"), NOW, NOW);
+    s.accept(Channel.COUNTS, count("batch", b1, b2, "catalog_entries", v1, null, 1000, "ON_TIME"), NOW, NOW);
+    s.accept(Channel.COUNTS, count("window", b1, b3, "catalog_entries", v1, null, 1000, "ON_TIME"), NOW, NOW);
+    MetricsText m = new MetricsText();
+    s.metrics(m, NOW, 60_000);
+    assertThat(m.render().lines().toList()).contains(
+        "linkwatch_unshorten_lookups_total 7",
+        "linkwatch_unshorten_failures_total 1",
+        "linkwatch_catalog_entries{version=\"" + v1 + "\"} 1000");
+
+    // an update took effect within the next batch: both catalogs judged records in it
+    s.accept(Channel.COUNTS, count("batch", b2, b3, "catalog_entries", v1, null, 1000, "ON_TIME"), NOW, NOW);
+    s.accept(Channel.COUNTS, count("batch", b2, b3, "catalog_entries", v2, null, 1001, "ON_TIME"), NOW, NOW);
+    // a late pane of an older batch does not bring back its catalog
+    s.accept(Channel.COUNTS, count("batch", b1, b2, "catalog_entries", v1, null, 1000, "LATE"), NOW, NOW);
+    m = new MetricsText();
+    s.metrics(m, NOW, 60_000);
+    List<String> lines = m.render().lines().toList();
+    assertThat(lines).contains(
+        "linkwatch_catalog_entries{version=\"" + v1 + "\"} 1000",
+        "linkwatch_catalog_entries{version=\"" + v2 + "\"} 1001");
+    assertThat(lines.stream().filter(l -> l.startsWith("linkwatch_catalog_entries{"))).hasSize(2);
+    assertThat(s.countsView(NOW, 60_000).path("series").has("catalog_entries")).isFalse();
   }
 }

@@ -1,5 +1,6 @@
 package dev.linkwatch.sources;
 
+import dev.linkwatch.metrics.MetricsText;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -133,6 +134,22 @@ public final class JetstreamBridge {
   /** Counts so far: frames received, records written, replays skipped, frames without did/time_us, connections. */
   public Stats stats() {
     return new Stats(received.get(), writtenCount.get(), skipped.get(), unkeyed.get(), connections.get());
+  }
+
+  /**
+   * This bridge's part of /metrics: {@link BridgeMetrics}' series, frames without did or time_us, and
+   * the cursor as Jetstream gives it ({@code time_us}, exact in a double until the year 2255).
+   */
+  public void metrics(MetricsText m, long nowMillis) {
+    Stats s = stats();
+    BridgeMetrics.counts(m, "bluesky", s.received(), s.written(), s.skipped(), s.connections());
+    m.add("linkwatch_bridge_unkeyed_total", "counter", "Frames without did or time_us (written, never deduplicated).",
+        s.unkeyed(), "bridge", "bluesky");
+    long cursor = cursorUs();
+    m.add("linkwatch_bridge_cursor_time_us", "gauge",
+        "The Jetstream cursor a restart resumes after: the newest time_us Kafka acknowledged (-1: none yet).",
+        cursor, "bridge", "bluesky");
+    BridgeMetrics.cursorAge(m, "bluesky", cursor < 0 ? -1 : cursor / 1000, nowMillis);
   }
 
   /** The position a restart would resume after ({@code time_us}), -1 before the first write. */

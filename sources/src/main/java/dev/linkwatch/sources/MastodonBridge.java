@@ -1,5 +1,6 @@
 package dev.linkwatch.sources;
 
+import dev.linkwatch.metrics.MetricsText;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -160,6 +161,40 @@ public final class MastodonBridge {
     StreamConnection c = current;
     if (c != null) {
       c.close();
+    }
+  }
+
+  /**
+   * This bridge's part of /metrics: {@link BridgeMetrics}' series, Statuses backfilled, and the cursor
+   * as a label (Status ids pass 2^53, so a sample value would round them). Its age comes from the id:
+   * Mastodon's ids carry their creation time in milliseconds above the low 16 bits.
+   */
+  public void metrics(MetricsText m, long nowMillis) {
+    Stats s = stats();
+    BridgeMetrics.counts(m, "mastodon", s.received(), s.written(), s.skipped(), s.connections());
+    m.add("linkwatch_bridge_backfilled_total", "counter", "Statuses fetched from the REST timeline to fill a gap.",
+        s.backfilled(), "bridge", "mastodon");
+    String cursor;
+    synchronized (written) {
+      cursor = written.cursorId();
+    }
+    m.declare("linkwatch_bridge_cursor_info", "gauge", "The Status id a restart resumes after, as a label (no sample before the first write).");
+    if (cursor != null) {
+      m.add("linkwatch_bridge_cursor_info", "gauge", "", 1, "bridge", "mastodon", "status_id", cursor);
+    }
+    BridgeMetrics.cursorAge(m, "mastodon", idMillis(cursor), nowMillis);
+  }
+
+  /** The creation time a Mastodon id carries, or -1 when it is not such an id (old servers count up from 1). */
+  static long idMillis(String id) {
+    if (id == null) {
+      return -1;
+    }
+    try {
+      long millis = Long.parseLong(id) >>> 16;
+      return millis > 1_451_606_400_000L ? millis : -1; // after 2016: Mastodon's ids began in 2017
+    } catch (NumberFormatException e) {
+      return -1;
     }
   }
 

@@ -2,6 +2,8 @@ package dev.linkwatch.sources;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.linkwatch.metrics.MetricsEndpoint;
+import dev.linkwatch.metrics.MetricsText;
 import dev.linkwatch.local.LocalKafka;
 import dev.linkwatch.local.replay.JetstreamReplayServer;
 import dev.linkwatch.local.replay.JetstreamReplayServer.Faults;
@@ -135,7 +137,22 @@ class JetstreamBridgeIT {
       Run run = Run.start(settings.withEndpoints(List.of(again.endpoint())), topic);
       run.awaitWritten(all.size() - expectedFirst.size());
       awaitQuiet(run, Duration.ofSeconds(2));
+      // What an operator's scrape says now: the counts, and the cursor a restart would resume after.
+      try (MetricsEndpoint endpoint = MetricsEndpoint.start("127.0.0.1", 0, m -> run.bridge.metrics(m, System.currentTimeMillis()))) {
+        List<String> lines = scrape(endpoint.url());
+        long cursor = maxTime(all);
+        assertThat(lines).contains(
+            "linkwatch_bridge_records_written_total{bridge=\"bluesky\"} " + (all.size() - expectedFirst.size()),
+            "linkwatch_bridge_duplicates_skipped_total{bridge=\"bluesky\"} " + expectedFirst.size(),
+            "linkwatch_bridge_connections_total{bridge=\"bluesky\"} 1",
+            "linkwatch_bridge_cursor_time_us{bridge=\"bluesky\"} " + cursor);
+        String age = lines.stream().filter(l -> l.startsWith("linkwatch_bridge_cursor_age_seconds{bridge=\"bluesky\"} ")).findFirst().orElseThrow();
+        assertThat(Double.parseDouble(age.substring(age.lastIndexOf(' ') + 1)))
+            .isCloseTo((System.currentTimeMillis() - cursor / 1000) / 1000.0, org.assertj.core.data.Offset.offset(5.0));
+      }
       run.stop();
+      assertThat(new CursorStore(settings.cursorFile()).load()).get()
+          .extracting(CursorStore.Cursor::timeUs).isEqualTo(maxTime(all));
       assertThat(again.requests().get(0)).contains("cursor=" + (maxTime(expectedFirst) - 3_000_000));
       assertThat(run.bridge.stats().skipped()).isEqualTo(expectedFirst.size());
       assertExactlyOnce(readAll(topic), all);
@@ -193,6 +210,16 @@ class JetstreamBridgeIT {
     String t = "it.bridge." + UUID.randomUUID().toString().substring(0, 8);
     kafka.createTopics(2, t);
     return t;
+  }
+
+  /** GET /metrics as a scraper does: status 200, the exposition format's content type, its lines. */
+  static List<String> scrape(URI url) throws Exception {
+    var response = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type")).hasValue(MetricsText.CONTENT_TYPE);
+    return response.body().lines().toList();
   }
 
   private static int freePort() throws Exception {

@@ -18,6 +18,7 @@ import dev.linkwatch.local.LocalKafka;
 import dev.linkwatch.local.replay.MastodonReplayServer;
 import dev.linkwatch.local.replay.MastodonReplayServer.Faults;
 import dev.linkwatch.local.replay.MastodonReplayServer.Stream;
+import dev.linkwatch.metrics.MetricsEndpoint;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -159,6 +160,19 @@ class MastodonBridgeIT {
       Run run = Run.start(settings(again, "websocket", settings.cursorFile()), topic);
       run.awaitWritten(all.size() - 10 + 1);
       awaitQuiet(run, Duration.ofSeconds(2));
+      // An operator's scrape: the counts, and the cursor as a label with the time its id carries.
+      try (MetricsEndpoint endpoint = MetricsEndpoint.start("127.0.0.1", 0, m -> run.bridge.metrics(m, System.currentTimeMillis()))) {
+        List<String> lines = JetstreamBridgeIT.scrape(endpoint.url());
+        String newest = all.stream().map(MastodonBridgeIT::id).max(java.util.Comparator.comparing(java.math.BigInteger::new)).orElseThrow();
+        assertThat(lines).contains(
+            "linkwatch_bridge_records_written_total{bridge=\"mastodon\"} " + run.bridge.stats().written(),
+            "linkwatch_bridge_backfilled_total{bridge=\"mastodon\"} " + run.bridge.stats().backfilled(),
+            "linkwatch_bridge_duplicates_skipped_total{bridge=\"mastodon\"} 5",
+            "linkwatch_bridge_cursor_info{bridge=\"mastodon\",status_id=\"" + newest + "\"} 1");
+        String age = lines.stream().filter(l -> l.startsWith("linkwatch_bridge_cursor_age_seconds{bridge=\"mastodon\"} ")).findFirst().orElseThrow();
+        assertThat(Double.parseDouble(age.substring(age.lastIndexOf(' ') + 1)))
+            .isCloseTo((System.currentTimeMillis() - (Long.parseLong(newest) >>> 16)) / 1000.0, org.assertj.core.data.Offset.offset(5.0));
+      }
       run.stop();
       assertThat(again.requests()).contains("/api/v1/timelines/public?min_id=" + id(firstTen.get(9)) + "&limit=40");
       // The four posted while it was down come only from the backfill; the five the new stream also

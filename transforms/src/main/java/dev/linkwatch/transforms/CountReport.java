@@ -68,6 +68,10 @@ public record CountReport(
     sb.append(t).append("/Dropped-Late: ").append(counts.droppedLate()).append('\n');
     // timeline brief: links on shorteners that could not be resolved, never ranked as domains.
     sb.append(t).append("/Unresolved-Links: ").append(counts.unresolvedLinks()).append('\n');
+    if (counts.unshortenLookups() > 0) { // only where unshortening is on
+      sb.append(t).append("/Unshorten-Lookups: ").append(counts.unshortenLookups())
+          .append("\tFailed: ").append(counts.unshortenFailures()).append('\n');
+    }
     // Per platform once there is more than one: a single-network stream needs no breakdown.
     if (counts.platforms().size() > 1) {
       counts.platforms().forEach((p, n) -> sb.append(t).append("/Platform: ").append(p)
@@ -76,6 +80,7 @@ public record CountReport(
     // Per catalog version once the catalog changed within the span (docs/matching.md).
     if (counts.catalogVersions().size() > 1) {
       counts.catalogVersions().forEach((v, n) -> sb.append(t).append("/Catalog: ").append(v)
+          .append("\tEntries: ").append(counts.catalogEntries().getOrDefault(v, 0L))
           .append("\tMatched: ").append(n).append('\n'));
     }
     for (Map.Entry<String, Long> e : counts.topArtists(topN)) {
@@ -101,11 +106,15 @@ public record CountReport(
     out.add(json("dropped_late", null, counts.droppedLate(), 0));
     // timeline brief: links on shorteners that could not be resolved, never ranked as domains.
     out.add(json("unresolved_links", null, counts.unresolvedLinks(), 0));
+    // The job's own unshortener: links it was asked to follow (cache answers too), and failed to.
+    out.add(json("unshorten_lookups", null, counts.unshortenLookups(), 0));
+    out.add(json("unshorten_failures", null, counts.unshortenFailures(), 0));
     counts.platforms().forEach((p, n) -> {
       out.add(json("platform_inbound", p, n[0], 0));
       out.add(json("platform_matched", p, n[1], 0));
     });
     counts.catalogVersions().forEach((v, n) -> out.add(json("catalog_version", v, n, 0)));
+    counts.catalogEntries().forEach((v, n) -> out.add(json("catalog_entries", v, n, 0)));
     int rank = 0;
     for (Map.Entry<String, Long> e : counts.topArtists(topN)) {
       out.add(json("artist", e.getKey(), e.getValue(), ++rank));

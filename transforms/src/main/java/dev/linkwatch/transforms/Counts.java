@@ -19,6 +19,9 @@ public final class Counts {
   long droppedLate;
   /** Links on shorteners that could not be resolved, in routed tweets (never counted as domains). */
   long unresolvedLinks;
+  /** Links the unshortener was asked to follow, and of those the ones it could not follow. */
+  long unshortenLookups;
+  long unshortenFailures;
   /**
    * The event-time span of the batches summed here: the first batch's start and the last batch's end
    * (empty: MAX and MIN). Not part of {@link #equals}: two spans with the same counts count the same.
@@ -32,6 +35,8 @@ public final class Counts {
   final Map<String, Long> matchedByPlatform = new HashMap<>();
   /** Matched records per catalog version that judged them: which catalogs were in use. */
   final Map<String, Long> matchedByCatalog = new HashMap<>();
+  /** The size of each catalog version that judged a matched record here (a size, never summed). */
+  final Map<String, Long> catalogEntries = new HashMap<>();
 
   Counts() {
     this(0, 0, 0, 0, new HashMap<>(), new HashMap<>());
@@ -76,13 +81,16 @@ public final class Counts {
       droppedLate++;
       return;
     }
-    unresolvedLinks += e.unresolvedLinks();
+    unresolvedLinks += e.links().unresolved();
+    unshortenLookups += e.links().lookups();
+    unshortenFailures += e.links().failures();
     switch (e.outcome()) {
       case MATCHED -> {
         matched++;
         matchedByPlatform.merge(e.platform(), 1L, Long::sum);
         if (e.catalogVersion() != null) {
           matchedByCatalog.merge(e.catalogVersion(), 1L, Long::sum);
+          catalogEntries.merge(e.catalogVersion(), (long) e.catalogEntries(), Math::max);
         }
         for (String a : e.artists()) {
           artists.merge(a, 1L, Long::sum);
@@ -122,11 +130,14 @@ public final class Counts {
     notices += other.notices;
     droppedLate += other.droppedLate;
     unresolvedLinks += other.unresolvedLinks;
+    unshortenLookups += other.unshortenLookups;
+    unshortenFailures += other.unshortenFailures;
     other.artists.forEach((k, v) -> artists.merge(k, v, Long::sum));
     other.domains.forEach((k, v) -> domains.merge(k, v, Long::sum));
     other.inboundByPlatform.forEach((k, v) -> inboundByPlatform.merge(k, v, Long::sum));
     other.matchedByPlatform.forEach((k, v) -> matchedByPlatform.merge(k, v, Long::sum));
     other.matchedByCatalog.forEach((k, v) -> matchedByCatalog.merge(k, v, Long::sum));
+    other.catalogEntries.forEach((k, v) -> catalogEntries.merge(k, v, Math::max));
   }
 
   /**
@@ -144,6 +155,14 @@ public final class Counts {
 
   public long unresolvedLinks() {
     return unresolvedLinks;
+  }
+
+  public long unshortenLookups() {
+    return unshortenLookups;
+  }
+
+  public long unshortenFailures() {
+    return unshortenFailures;
   }
 
   public long matched() {
@@ -174,6 +193,11 @@ public final class Counts {
     return new java.util.TreeMap<>(matchedByCatalog);
   }
 
+  /** The number of entries of each catalog version in {@link #catalogVersions()}, by version. */
+  public java.util.SortedMap<String, Long> catalogEntries() {
+    return new java.util.TreeMap<>(catalogEntries);
+  }
+
   /** The top {@code n} artists, by count descending, ties by name so output is deterministic. */
   public List<Map.Entry<String, Long>> topArtists(int n) {
     return top(artists, n);
@@ -194,7 +218,7 @@ public final class Counts {
 
   private static final Coder<Counts> CODER =
       Codec.coder(
-          2,
+          3,
           (c, out) -> {
             out.writeLong(c.matched);
             out.writeLong(c.unmatched);
@@ -204,11 +228,14 @@ public final class Counts {
             out.writeLong(c.firstMillis);
             out.writeLong(c.lastMillis);
             out.writeLong(c.unresolvedLinks);
+            out.writeLong(c.unshortenLookups);
+            out.writeLong(c.unshortenFailures);
             writeMap(c.artists, out);
             writeMap(c.domains, out);
             writeMap(c.inboundByPlatform, out);
             writeMap(c.matchedByPlatform, out);
             writeMap(c.matchedByCatalog, out);
+            writeMap(c.catalogEntries, out);
           },
           in -> {
             long matched = in.readLong();
@@ -219,13 +246,18 @@ public final class Counts {
             long first = in.readLong();
             long last = in.readLong();
             long unresolved = in.readLong();
+            long lookups = in.readLong();
+            long failures = in.readLong();
             Counts c = new Counts(matched, unmatched, errored, notices, droppedLate, readMap(in), readMap(in));
             c.firstMillis = first;
             c.lastMillis = last;
             c.unresolvedLinks = unresolved;
+            c.unshortenLookups = lookups;
+            c.unshortenFailures = failures;
             c.inboundByPlatform.putAll(readMap(in));
             c.matchedByPlatform.putAll(readMap(in));
             c.matchedByCatalog.putAll(readMap(in));
+            c.catalogEntries.putAll(readMap(in));
             return c;
           });
 
@@ -259,11 +291,14 @@ public final class Counts {
         && notices == c.notices
         && droppedLate == c.droppedLate
         && unresolvedLinks == c.unresolvedLinks
+        && unshortenLookups == c.unshortenLookups
+        && unshortenFailures == c.unshortenFailures
         && artists.equals(c.artists)
         && domains.equals(c.domains)
         && inboundByPlatform.equals(c.inboundByPlatform)
         && matchedByPlatform.equals(c.matchedByPlatform)
-        && matchedByCatalog.equals(c.matchedByCatalog);
+        && matchedByCatalog.equals(c.matchedByCatalog)
+        && catalogEntries.equals(c.catalogEntries);
   }
 
   @Override

@@ -11,6 +11,8 @@ import org.apache.beam.sdk.coders.Coder;
  *
  * @param catalogVersion the {@link dev.linkwatch.core.Catalog#version} that judged it; null until
  *     MatchTerms has
+ * @param catalogEntries the number of entries of that catalog (0 until MatchTerms has), so the counts
+ *     can say how large the catalog in use is on any runner
  */
 public record JudgedTweet(
     TweetRecord record,
@@ -18,21 +20,22 @@ public record JudgedTweet(
     List<Hit> hits,
     int spanCount,
     Verdict verdict,
-    String catalogVersion) {
+    String catalogVersion,
+    int catalogEntries) {
 
   public JudgedTweet(
       TweetRecord record, List<Link> links, List<Hit> hits, int spanCount, Verdict verdict) {
-    this(record, links, hits, spanCount, verdict, null);
+    this(record, links, hits, spanCount, verdict, null, 0);
   }
 
   public JudgedTweet withMatches(List<Hit> newHits, int newSpanCount, Verdict newVerdict) {
     return new JudgedTweet(
-        record, links, List.copyOf(newHits), newSpanCount, newVerdict, catalogVersion);
+        record, links, List.copyOf(newHits), newSpanCount, newVerdict, catalogVersion, catalogEntries);
   }
 
-  /** This tweet, judged by catalog {@code version}. */
-  public JudgedTweet withCatalogVersion(String version) {
-    return new JudgedTweet(record, links, hits, spanCount, verdict, version);
+  /** This tweet, judged by catalog {@code version} of {@code entries} entries. */
+  public JudgedTweet withCatalog(String version, int entries) {
+    return new JudgedTweet(record, links, hits, spanCount, verdict, version, entries);
   }
 
   public boolean isMatched() {
@@ -41,7 +44,7 @@ public record JudgedTweet(
 
   private static final Coder<JudgedTweet> CODER =
       Codec.coder(
-          2,
+          3,
           (j, out) -> {
             SourceRecord.write(j.record.source(), out);
             TweetRecord.writeTweet(j.record.tweet(), out);
@@ -61,6 +64,7 @@ public record JudgedTweet(
             out.writeInt(j.verdict.code());
             Codec.writeString(out, j.verdict.reason());
             Codec.writeString(out, j.catalogVersion);
+            out.writeInt(j.catalogEntries);
           },
           in ->
               new JudgedTweet(
@@ -78,7 +82,8 @@ public record JudgedTweet(
                   in.readInt(),
                   new Verdict(
                       Verdict.Outcome.values()[in.readByte()], in.readInt(), Codec.readString(in)),
-                  Codec.readString(in)));
+                  Codec.readString(in),
+                  in.readInt()));
 
   public static Coder<JudgedTweet> coder() {
     return CODER;

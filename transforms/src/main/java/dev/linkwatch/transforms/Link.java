@@ -30,6 +30,17 @@ public record Link(
         && !resolution.startsWith("resolved");
   }
 
+  /**
+   * True for a link the unshortener was asked to follow (a shortener's link with unshortening on),
+   * whatever came of it; the answer may have come from its cache.
+   */
+  public boolean lookedUp() {
+    return resolution != null
+        && !resolution.isEmpty()
+        && !resolution.startsWith("not_shortened")
+        && !resolution.startsWith("disabled");
+  }
+
   static void write(Link l, DataOutputStream out) throws IOException {
     Codec.writeString(out, l.url);
     Codec.writeString(out, l.resolvedUrl);

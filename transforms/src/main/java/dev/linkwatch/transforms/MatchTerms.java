@@ -144,7 +144,7 @@ public final class MatchTerms extends PTransform<PCollection<JudgedTweet>, PColl
       // Read once: the matcher and the version named on the record are one pair.
       LiveCatalog.Current catalog = live.current();
       JudgedTweet judged =
-          judge(tweet, catalog.matcher(), minMatches).withCatalogVersion(catalog.version());
+          judge(tweet, catalog.matcher(), minMatches).withCatalog(catalog.version(), catalog.entries());
       hitsPerTweet.update(judged.hits().size());
       (judged.isMatched() ? matched : unmatched).inc();
       out.output(judged);

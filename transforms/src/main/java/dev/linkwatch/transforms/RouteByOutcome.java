@@ -139,7 +139,7 @@ public final class RouteByOutcome extends PTransform<PCollection<JudgedTweet>, R
               .output(
                   CountEvent.of(CountEvent.Outcome.UNMATCHED)
                       .on(platform)
-                      .withUnresolvedLinks(unresolvedLinks(tweet))
+                      .withLinks(CountEvent.LinkTally.of(tweet.links()))
                       .lateIf(source.tooLate()));
         }
         case PENDING -> error(out, DeadLetter.of(source, STEP, "no verdict: the tweet was never matched"), platform);
@@ -151,16 +151,6 @@ public final class RouteByOutcome extends PTransform<PCollection<JudgedTweet>, R
           source,
           STEP,
           what + " record of " + length + " bytes exceeds the limit of " + maxRecordBytes + " bytes");
-    }
-
-    static int unresolvedLinks(JudgedTweet tweet) {
-      int n = 0; // a loop, not a stream: once per record on the hot path
-      for (Link l : tweet.links()) {
-        if (l.unresolvedShortener()) {
-          n++;
-        }
-      }
-      return n;
     }
 
     static CountEvent matchedEvent(JudgedTweet tweet) {
@@ -177,8 +167,8 @@ public final class RouteByOutcome extends PTransform<PCollection<JudgedTweet>, R
           Enrichment.values(tweet.hits(), dev.linkwatch.core.Tag.ARTIST),
           java.util.List.copyOf(domains))
           .on(tweet.record().tweet().platform())
-          .withUnresolvedLinks(unresolvedLinks(tweet))
-          .withCatalogVersion(tweet.catalogVersion());
+          .withLinks(CountEvent.LinkTally.of(tweet.links()))
+          .withCatalog(tweet.catalogVersion(), tweet.catalogEntries());
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.linkwatch.transforms;
 import static org.junit.Assert.assertEquals;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.linkwatch.contract.OutputContract;
 import dev.linkwatch.core.DomainList;
 import dev.linkwatch.core.Tweet;
 import dev.linkwatch.core.TweetParser;
@@ -118,10 +119,11 @@ public class ClassifyUrlsShortenerTest {
   /**
    * A shortener link that could not be followed (the local shortener answers 404; or unshortening is
    * off) keeps its URL and the reason, is never counted as a domain, and is counted as unresolved; a
-   * resolved one counts its target's domain.
+   * resolved one counts its target's domain. A lookup is counted whatever its outcome, a failure only
+   * when it failed, and neither when unshortening is off (no lookup was made).
    */
   @Test
-  public void unresolvedShortenerLinksAreNeverCountedAsDomains() {
+  public void unresolvedShortenerLinksAreNeverCountedAsDomains() throws Exception {
     String base = "http://127.0.0.1:" + server.getAddress().getPort();
     UnshortenSettings settings =
         UnshortenSettings.defaults()
@@ -141,6 +143,7 @@ public class ClassifyUrlsShortenerTest {
         j -> {
           CountEvent e = RouteByOutcome.RouteFn.matchedEvent(j);
           return j.record().source().offset() + ":" + e.domains() + ":" + e.unresolvedLinks() + ":"
+              + e.links().lookups() + ":" + e.links().failures() + ":"
               + j.links().get(0).resolution().replaceAll(":.*", "");
         };
     PAssert.that(
@@ -148,23 +151,29 @@ public class ClassifyUrlsShortenerTest {
                 .posts()
                 .apply(ClassifyUrls.create().withUnshortening(settings))
                 .apply(MapElements.into(TypeDescriptors.strings()).via(counted)))
-        .containsInAnyOrder("0:[mp3-leaks.co.uk]:0:resolved", "1:[]:1:failed");
+        .containsInAnyOrder("0:[mp3-leaks.co.uk]:0:1:0:resolved", "1:[]:1:1:1:failed");
     PAssert.that(
             parsedOff
                 .posts()
                 .apply("ClassifyOff", ClassifyUrls.create().withUnshortening(settings.withEnabled(false)))
                 .apply("CountOff", MapElements.into(TypeDescriptors.strings()).via(counted)))
-        .containsInAnyOrder("2:[]:1:disabled");
+        .containsInAnyOrder("2:[]:1:0:0:disabled");
     p.run();
 
     Counts counts = new Counts();
-    counts.add(new CountEvent(CountEvent.Outcome.MATCHED, List.of(), List.of()).withUnresolvedLinks(2));
+    counts.add(new CountEvent(CountEvent.Outcome.MATCHED, List.of(), List.of())
+        .withLinks(new CountEvent.LinkTally(2, 3, 1)));
+    counts.merge(org.apache.beam.sdk.util.CoderUtils.clone(Counts.coder(), counts));
     CountReport report = new CountReport(CountReport.Scope.BATCH, 0, 30_000, "ON_TIME", true, counts);
-    assertEquals(
-        "{\"schema\":\"linkwatch.counts/1\",\"scope\":\"batch\",\"window_start\":\"1970-01-01T00:00:00Z\",\"window_end\":\"1970-01-01T00:00:30Z\","
-            + "\"metric\":\"unresolved_links\",\"count\":2,\"timing\":\"ON_TIME\",\"final\":true}",
-        new String(report.toJsonRecords(10).get(6), StandardCharsets.UTF_8));
-    assertEquals(true, report.toConsole(10).contains("Batch/Unresolved-Links: 2\n"));
+    String head =
+        "{\"schema\":\"linkwatch.counts/1\",\"scope\":\"batch\",\"window_start\":\"1970-01-01T00:00:00Z\",\"window_end\":\"1970-01-01T00:00:30Z\",";
+    String tail = ",\"timing\":\"ON_TIME\",\"final\":true}";
+    List<byte[]> json = report.toJsonRecords(10);
+    assertEquals(head + "\"metric\":\"unresolved_links\",\"count\":4" + tail, new String(json.get(6), StandardCharsets.UTF_8));
+    assertEquals(head + "\"metric\":\"unshorten_lookups\",\"count\":6" + tail, new String(json.get(7), StandardCharsets.UTF_8));
+    assertEquals(head + "\"metric\":\"unshorten_failures\",\"count\":2" + tail, new String(json.get(8), StandardCharsets.UTF_8));
+    json.forEach(j -> OutputContract.check("counts", j));
+    assertEquals(true, report.toConsole(10).contains("Batch/Unresolved-Links: 4\nBatch/Unshorten-Lookups: 6\tFailed: 2\n"));
   }
 
   /**

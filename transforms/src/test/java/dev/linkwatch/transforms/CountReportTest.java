@@ -79,14 +79,14 @@ class CountReportTest {
     String v1 = "c0123456789abcdef";
     String v2 = "cfedcba9876543210";
     Counts a = new Counts();
-    a.add(event(CountEvent.Outcome.MATCHED, "twitter").withCatalogVersion(v1));
+    a.add(event(CountEvent.Outcome.MATCHED, "twitter").withCatalog(v1, 7));
     a.add(event(CountEvent.Outcome.UNMATCHED, "twitter"));
     Counts b = new Counts();
-    b.add(event(CountEvent.Outcome.MATCHED, "twitter").withCatalogVersion(v1));
-    b.add(event(CountEvent.Outcome.MATCHED, "twitter").withCatalogVersion(v2));
-    // the event coder keeps the version too
+    b.add(event(CountEvent.Outcome.MATCHED, "twitter").withCatalog(v1, 7));
+    b.add(event(CountEvent.Outcome.MATCHED, "twitter").withCatalog(v2, 9));
+    // the event coder keeps the version and the size too
     b.add(org.apache.beam.sdk.util.CoderUtils.clone(
-        CountEvent.coder(), event(CountEvent.Outcome.MATCHED, "twitter").withCatalogVersion(v2)));
+        CountEvent.coder(), event(CountEvent.Outcome.MATCHED, "twitter").withCatalog(v2, 9)));
     a.merge(org.apache.beam.sdk.util.CoderUtils.clone(Counts.coder(), b));
     CountReport report = new CountReport(CountReport.Scope.BATCH, 0, 30_000, "ON_TIME", true, a);
     List<String> versions =
@@ -96,8 +96,16 @@ class CountReportTest {
             .map(n -> n.get("key").asText() + " " + n.get("count").asLong())
             .toList();
     assertThat(versions).containsExactly(v1 + " 2", v2 + " 2");
+    // a catalog's size is its size however many records it judged and however many batches merged
+    List<String> sizes =
+        report.toJsonRecords(10).stream()
+            .map(json -> OutputContract.check("counts", json))
+            .filter(n -> n.get("metric").asText().equals("catalog_entries"))
+            .map(n -> n.get("key").asText() + " " + n.get("count").asLong())
+            .toList();
+    assertThat(sizes).containsExactly(v1 + " 7", v2 + " 9");
     assertThat(report.toConsole(10))
-        .contains("Batch/Catalog: " + v1 + "\tMatched: 2\n")
-        .contains("Batch/Catalog: " + v2 + "\tMatched: 2\n");
+        .contains("Batch/Catalog: " + v1 + "\tEntries: 7\tMatched: 2\n")
+        .contains("Batch/Catalog: " + v2 + "\tEntries: 9\tMatched: 2\n");
   }
 }

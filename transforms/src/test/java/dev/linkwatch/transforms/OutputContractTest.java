@@ -100,8 +100,9 @@ class OutputContractTest {
         }
       }
     }
-    // Seven totals (unresolved_links the seventh) and three ranked keys per report, in every scope.
-    assertThat(records).isEqualTo(CountReport.Scope.values().length * 3 * 10);
+    // Nine totals (unresolved_links, unshorten_lookups and unshorten_failures the last three) and three
+    // ranked keys per report, in every scope.
+    assertThat(records).isEqualTo(CountReport.Scope.values().length * 3 * 12);
   }
 
   /**

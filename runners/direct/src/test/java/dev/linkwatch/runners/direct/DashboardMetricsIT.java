@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.linkwatch.contract.OutputContract;
+import dev.linkwatch.core.Catalog;
 import dev.linkwatch.dashboard.Dashboard;
 import dev.linkwatch.local.LocalKafka;
 import dev.linkwatch.local.TweetGenerator;
@@ -122,6 +123,10 @@ class DashboardMetricsIT {
       Map<String, List<ConsumerRecord<byte[], byte[]>>> out =
           KafkaClients.readAll(bootstrap, outputs, values.size(), Duration.ofSeconds(30));
       long matched = out.get(outputs.get(0)).size();
+      java.util.Set<String> versions = new java.util.HashSet<>();
+      for (ConsumerRecord<byte[], byte[]> r : out.get(outputs.get(0))) {
+        versions.add(OutputContract.check("matched", r.value()).at("/enriched/catalog_version").asText());
+      }
       long unmatched = 0;
       Map<String, Long> notices = new HashMap<>();
       Map<String, Long> errorsByStep = new HashMap<>();
@@ -175,6 +180,15 @@ class DashboardMetricsIT {
       assertThat(m).containsEntry("linkwatch_dashboard_unreadable_records_total", 0.0);
       assertThat(m).containsEntry("linkwatch_dashboard_replays_total", 0.0);
       assertThat(m).containsEntry("linkwatch_dashboard_stale", 0.0);
+      // The catalog in use, as the job reports it: the version the matched records name, its size.
+      Catalog catalog = Catalog.original();
+      assertThat(versions).containsExactly(catalog.version());
+      assertThat(m.entrySet().stream().filter(e -> e.getKey().startsWith("linkwatch_catalog_entries{")).toList())
+          .containsExactly(Map.entry("linkwatch_catalog_entries{version=\"" + catalog.version() + "\"}", (double) catalog.size()));
+      // Unshortening is off in this run (no network in tests): no lookups. ClassifyUrlsShortenerTest
+      // counts them against a local shortener; DashboardStateTest totals them.
+      assertThat(m).containsEntry("linkwatch_unshorten_lookups_total", 0.0);
+      assertThat(m).containsEntry("linkwatch_unshorten_failures_total", 0.0);
 
       // The job committed everything it read: lag 0 and the committed offset at each partition's end.
       assertThat(m).containsEntry("linkwatch_consumer_lag_up{group=\"" + in + "\"}", 1.0);

@@ -1,4 +1,4 @@
-package dev.linkwatch.dashboard;
+package dev.linkwatch.metrics;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -8,15 +8,15 @@ import java.util.Map;
  * {@code # TYPE} line per family, then its samples. Label values are escaped (backslash, quote, line
  * feed) as the format requires, so a hostile error reason cannot break a scrape.
  */
-final class MetricsText {
-  static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+public final class MetricsText {
+  public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
   private final Map<String, Family> families = new LinkedHashMap<>();
 
   private record Family(String help, String type, StringBuilder samples) {}
 
   /** Adds a sample to family {@code name} ({@code type} counter or gauge); labels in pairs: name, value. */
-  MetricsText add(String name, String type, String help, double value, String... labels) {
+  public MetricsText add(String name, String type, String help, double value, String... labels) {
     StringBuilder s = declare(name, type, help).families.get(name).samples().append(name);
     if (labels.length > 0) {
       s.append('{');
@@ -33,13 +33,14 @@ final class MetricsText {
   }
 
   /** Declares a family with no samples yet, so a scrape always shows its HELP and TYPE. */
-  MetricsText declare(String name, String type, String help) {
+  public MetricsText declare(String name, String type, String help) {
     families.computeIfAbsent(name, n -> new Family(help, type, new StringBuilder()));
     return this;
   }
 
   static String number(double v) {
-    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+    // Whole numbers up to 2^53 (a Jetstream time_us, a byte count) exactly, without an exponent.
+    if (v == Math.rint(v) && Math.abs(v) <= 9_007_199_254_740_992.0) {
       return Long.toString((long) v);
     }
     return Double.toString(v);
@@ -49,7 +50,7 @@ final class MetricsText {
     return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
   }
 
-  String render() {
+  public String render() {
     StringBuilder out = new StringBuilder();
     families.forEach(
         (name, f) ->
