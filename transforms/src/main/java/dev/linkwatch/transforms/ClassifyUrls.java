@@ -202,8 +202,13 @@ public final class ClassifyUrls extends PTransform<PCollection<TweetRecord>, PCo
       JudgedTweet ready = null;
       if (early != null) {
         ready = new JudgedTweet(record, List.of(), List.of(), 0, early);
-      } else if (unshortener == null || tweet.urls().stream().noneMatch(unshortener::isShortened)) {
-        ready = judge(record, unresolved(tweet.urls(), settings), whitelist, blacklist);
+      } else {
+        // One pass over the links: with unshortening on, a tweet with no shortener link (DISABLED
+        // marks one) is judged now, as it is.
+        List<Resolution> asIs = unresolved(tweet.urls(), settings);
+        if (unshortener == null || noneShortened(asIs)) {
+          ready = judge(record, asIs, whitelist, blacklist);
+        }
       }
       if (ready != null && pending.isEmpty()) {
         out.output(ready);
@@ -253,6 +258,13 @@ public final class ClassifyUrls extends PTransform<PCollection<TweetRecord>, PCo
       }
     }
 
-    /** Links not looked up: those on a shortener are marked so (never counted as a domain). */
+    private static boolean noneShortened(List<Resolution> asIs) {
+      for (Resolution r : asIs) {
+        if (r.status() == Resolution.Status.DISABLED) {
+          return false;
+        }
+      }
+      return true;
+    }
   }
 }

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -179,16 +180,81 @@ public final class Unshortener implements AutoCloseable {
     return isShortened(settings.shortenerHosts(), url);
   }
 
-  /** True when the URL's host, or one of its parent domains, is one of {@code hosts}. */
+  /**
+   * True when the URL's host, or one of its parent domains, is one of {@code hosts}. Runs on every
+   * link of every post: a plain http(s) URL that is on no shortener (nearly all) is answered from its
+   * host as written, without {@link java.net.URI}; anything else takes the full parse, so the answer
+   * is the same either way ({@code UnshortenerTest} compares both on real links).
+   */
   public static boolean isShortened(Set<String> hosts, String url) {
+    String plain = plainHost(url);
+    if (plain != null && !onHosts(hosts, plain)) {
+      return false;
+    }
+    return isShortenedParsed(hosts, url);
+  }
+
+  /**
+   * {@link #isShortened} through {@link java.net.URI} and {@link AddressGuard#hostOf} for every link:
+   * what it did before the fast answer, kept as the tests' reference and the bench's baseline.
+   */
+  public static boolean isShortenedParsed(Set<String> hosts, String url) {
     URI uri = parse(url);
     if (uri == null) {
       return false;
     }
     String host = AddressGuard.hostOf(uri);
-    if (host == null || host.isEmpty()) {
-      return false;
+    return host != null && !host.isEmpty() && onHosts(hosts, host);
+  }
+
+  /**
+   * The host of an http or https URL whose authority is plain (ASCII letters, digits, dots and hyphens,
+   * then an optional numeric port), lowercased and without leading or trailing dots as {@link
+   * AddressGuard#hostOf} gives it; null for any other URL (user info, IP literals, escapes, other
+   * schemes), which only the full parse may answer.
+   */
+  static String plainHost(String url) {
+    if (url == null) {
+      return null;
     }
+    String s = url.trim();
+    int start;
+    if (s.regionMatches(true, 0, "https://", 0, 8)) {
+      start = 8;
+    } else if (s.regionMatches(true, 0, "http://", 0, 7)) {
+      start = 7;
+    } else {
+      return null;
+    }
+    int colon = -1;
+    int end = start;
+    for (; end < s.length(); end++) {
+      char c = s.charAt(end);
+      if (c == '/' || c == '?' || c == '#') {
+        break;
+      }
+      if (colon >= 0) {
+        if (c < '0' || c > '9') {
+          return null;
+        }
+      } else if (c == ':') {
+        colon = end;
+      } else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-')) {
+        return null;
+      }
+    }
+    int from = start;
+    int to = colon >= 0 ? colon : end;
+    while (from < to && s.charAt(from) == '.') {
+      from++;
+    }
+    while (to > from && s.charAt(to - 1) == '.') {
+      to--;
+    }
+    return from == to ? null : s.substring(from, to).toLowerCase(Locale.ROOT);
+  }
+
+  private static boolean onHosts(Set<String> hosts, String host) {
     if (hosts.contains(host)) {
       return true;
     }

@@ -638,6 +638,56 @@ class UnshortenerTest {
     assertThat(u.isShortened("")).isFalse();
   }
 
+  /**
+   * The fast answer (the host as written) and the full parse agree on every link of the real tweets,
+   * Bluesky and Mastodon samples, and on variants of each that a plain-host reading could get wrong:
+   * case, ports, user info, trailing dots, IP literals, escapes, spaces, other schemes. The shortener
+   * set holds the defaults plus the host of every fifth link, so both answers are exercised.
+   */
+  @Test
+  void theFastAnswerAgreesWithTheFullParseOnRealLinksAndTheirVariants() throws Exception {
+    List<String> links = new ArrayList<>();
+    java.util.regex.Pattern url = java.util.regex.Pattern.compile("(?i)\\b[a-z][a-z0-9+.-]*://[^\"\\s<>]+");
+    for (String file : List.of("/tweets/tweets_v1.jsonl", "/tweets/tweets_v2.jsonl",
+        "/tweets/twitter4j_streamingapi-testcase.raw.jsonl", "/sources/bluesky_jetstream_posts_reposts_deletes.jsonl",
+        "/sources/mastodon_statuses.jsonl")) {
+      String text = new String(getClass().getResourceAsStream(file).readAllBytes(), StandardCharsets.UTF_8)
+          .replace("\\/", "/");
+      java.util.regex.Matcher m = url.matcher(text);
+      while (m.find()) {
+        links.add(m.group());
+      }
+    }
+    assertThat(links).hasSizeGreaterThan(1_000);
+    Set<String> hosts = new java.util.HashSet<>(UnshortenSettings.defaults().shortenerHosts());
+    for (int i = 0; i < links.size(); i += 5) {
+      java.net.URI u = Unshortener.parse(links.get(i));
+      String h = u == null ? null : AddressGuard.hostOf(u);
+      if (h != null && !h.isEmpty()) {
+        hosts.add(h);
+      }
+    }
+    int checked = 0;
+    int shortened = 0;
+    for (String link : links) {
+      int slashes = link.indexOf("://") + 3;
+      int end = link.indexOf('/', slashes);
+      String host = end < 0 ? link.substring(slashes) : link.substring(slashes, end);
+      String rest = end < 0 ? "" : link.substring(end);
+      String scheme = link.substring(0, slashes);
+      for (String v : List.of(link, link.toUpperCase(java.util.Locale.ROOT), " " + link + " ",
+          scheme + host + ":8080" + rest, scheme + host + ":" + rest, scheme + host + ":x" + rest,
+          scheme + "user@" + host + rest, scheme + host + "@evil.example" + rest, scheme + host + "." + rest,
+          scheme + "." + host + rest, scheme + "[::1]" + rest, scheme + host + "%2e" + rest, scheme + "a_b." + host + rest,
+          scheme + host + "/a b|c", "ftp://" + host + rest, host + rest, scheme + rest)) {
+        assertThat(Unshortener.isShortened(hosts, v)).as(v).isEqualTo(Unshortener.isShortenedParsed(hosts, v));
+        checked++;
+        shortened += Unshortener.isShortenedParsed(hosts, v) ? 1 : 0;
+      }
+    }
+    assertThat(shortened).as("links on the shortener set among " + checked).isGreaterThan(checked / 20);
+  }
+
   @Test
   void closedUnshortenerAnswersFailed() throws Exception {
     Unshortener u = Unshortener.create(loopbackSettings());
