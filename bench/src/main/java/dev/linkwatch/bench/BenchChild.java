@@ -1,10 +1,16 @@
 package dev.linkwatch.bench;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
+import dev.linkwatch.pipeline.Channel;
 import dev.linkwatch.pipeline.ConfigFile;
 import dev.linkwatch.pipeline.LinkwatchOptions;
 import dev.linkwatch.pipeline.LinkwatchPipeline;
+import dev.linkwatch.pipeline.RunnerDefaults;
 import dev.linkwatch.pipeline.Settings;
+import dev.linkwatch.pipeline.Sinks;
+import dev.linkwatch.pipeline.kafka.KafkaIo;
+import dev.linkwatch.transforms.OutputRecord;
+import dev.linkwatch.transforms.SourceRecord;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
@@ -12,10 +18,14 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.management.NotificationEmitter;
 import javax.management.openmbean.CompositeData;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.TypeDescriptor;
 
 /**
  * One contestant of {@code bench e2e}, in a JVM of its own so each gets the same clean heap and its peak
- * heap is its own: {@code linkwatch <pipeline args>}, {@code limit <bootstrap> <in> <matched>
+ * heap is its own: {@code linkwatch <pipeline args>}, {@code floor <pipeline args>} (see {@link #floor}), {@code limit <bootstrap> <in> <matched>
  * <unmatched> <errors> <catalog>}, {@code limit-all <same>} or {@code original <same> <maxRecords>}. It reports on standard
  * output, in lines starting with {@code lwbench }: its peak used heap and peak heap after GC every half
  * second, and with {@code -Dlwbench.gcSampleSeconds=N} the heap after a full GC every N seconds (the
@@ -41,6 +51,10 @@ public final class BenchChild {
         LinkwatchOptions options = ConfigFile.parse(rest);
         // Built here, before the clock the parent reads starts to matter, as any worker would at start.
         LinkwatchPipeline.run(options).waitUntilFinish();
+      }
+      case "floor" -> {
+        LinkwatchOptions options = ConfigFile.parse(rest);
+        floor(options).waitUntilFinish();
       }
       case "limit-all" -> {
         PlainLoop.Topics topics = new PlainLoop.Topics(rest[1], rest[2], rest[3], rest[4]);
@@ -68,6 +82,27 @@ public final class BenchChild {
     say("heap " + PEAK_USED.get() + " " + PEAK_AFTER_GC.get());
     System.out.flush();
     System.exit(0);
+  }
+
+  /**
+   * The engine's own ceiling for this job: linkwatch's Kafka source and unmatched writer, built from the
+   * same options as the job, with nothing between them but a copy of each record as it is. What the
+   * job costs beyond this is the rules and the counts; what this costs beyond the limits is Beam,
+   * the runner and KafkaIO.
+   */
+  private static PipelineResult floor(LinkwatchOptions options) {
+    RunnerDefaults.applyAll(options);
+    Settings settings = Settings.from(options);
+    var source = KafkaIo.readTweets(options, settings);
+    Sinks sinks = KafkaIo.sinks(options, settings);
+    Pipeline pipeline = Pipeline.create(options);
+    pipeline
+        .apply("ReadRecords", source)
+        .apply("CopyAsIs", MapElements.into(TypeDescriptor.of(OutputRecord.class))
+            .via((SourceRecord r) -> OutputRecord.from(r, r.value())))
+        .setCoder(OutputRecord.coder())
+        .apply("WriteUnmatched", sinks.to(Channel.UNMATCHED, "Unmatched"));
+    return pipeline.run();
   }
 
   /** A trailing {@code follow}: keep reading until stopped (the latency bench). */

@@ -49,7 +49,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--tweets", description = "e2e: tweets preloaded (default 1000000, quick 100000).")
   Long tweets;
 
-  @Option(names = "--contestants", split = ",", description = "e2e: who runs (default flink,spark,direct,limit,limit-all,original; quick flink,limit,limit-all). Also flink-copying (Beam's defaults: elements copied between steps, metrics on) and flink-1s-bundles (Beam's 1 s bundles instead of 100 ms).")
+  @Option(names = "--contestants", split = ",", description = "e2e: who runs (default flink,flink-floor,spark-streaming,direct,limit,limit-all,original; quick flink,flink-floor,limit,limit-all). Also spark (a bounded batch read), flink-copying (Beam's defaults: elements copied between steps, metrics on) and flink-1s-bundles (Beam's 1 s bundles instead of 100 ms).")
   List<String> contestants;
 
   @Option(names = "--catalog-names", defaultValue = "100000", description = "e2e, latency, catalog: catalog size, real names scaled up (default ${DEFAULT-VALUE}).")
@@ -64,7 +64,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--child-heap", defaultValue = "1g", description = "e2e: -Xmx and -Xms of each contestant's JVM but Spark's (default ${DEFAULT-VALUE}).")
   String childHeap;
 
-  @Option(names = "--spark-heap", defaultValue = "8g", description = "e2e: -Xmx and -Xms of the Spark contestant, whose bounded read holds all N tweets (default ${DEFAULT-VALUE}).")
+  @Option(names = "--spark-heap", defaultValue = "8g", description = "e2e: -Xmx and -Xms of the Spark contestants: the bounded read holds all N tweets, and the streaming job stalls in GC at 1 GB on the preloaded backlog (default ${DEFAULT-VALUE}).")
   String sparkHeap;
 
   @Option(names = "--minutes", description = "memory: minutes at a steady rate (default 10, quick 1).")
@@ -154,8 +154,8 @@ final class BenchCommand implements Callable<Integer> {
         contestants != null && !contestants.isEmpty()
             ? contestants
             : quick
-                ? List.of("flink", "limit", "limit-all")
-                : List.of("flink", "spark", "direct", "limit", "limit-all", "original");
+                ? List.of("flink", "flink-floor", "limit", "limit-all")
+                : List.of("flink", "flink-floor", "spark-streaming", "direct", "limit", "limit-all", "original");
     int mins = !memory ? 0 : minutes != null ? minutes : quick ? 1 : 10;
     if (n < 100 || (!memory && r < 1) || (memory && (mins < 1 || rate < 1)) || catalogNames < 6) {
       throw new ConfigException("bench e2e: --tweets must be at least 100, --runs and --minutes at least 1, --catalog-names at least 6");
