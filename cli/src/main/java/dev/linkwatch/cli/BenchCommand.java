@@ -61,6 +61,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--direct-records", description = "e2e: records the DirectRunner processes (default 20000, quick 5000; it runs at hundreds per second).")
   Long directRecords;
 
+  @Option(names = "--spark-records", description = "e2e: records the Spark streaming job processes (default 200000; it runs at a few thousand per second).")
+  Long sparkRecords;
+
   @Option(names = "--child-heap", defaultValue = "1g", description = "e2e: -Xmx and -Xms of each contestant's JVM but Spark's (default ${DEFAULT-VALUE}).")
   String childHeap;
 
@@ -168,6 +171,7 @@ final class BenchCommand implements Callable<Integer> {
         new dev.linkwatch.bench.EndToEndBench.Config(
             n, r, who, catalogNames, originalRecords != null ? originalRecords : quick ? 2_000 : 5_000,
             directRecords != null ? directRecords : quick ? 5_000 : 20_000,
+            sparkRecords != null ? sparkRecords : 200_000,
             childHeap, sparkHeap, flinkArgs, project, work, 2017, mins, rate);
     var bench = new dev.linkwatch.bench.EndToEndBench(config, System.out);
     System.out.printf(
@@ -227,7 +231,7 @@ final class BenchCommand implements Callable<Integer> {
     java.nio.file.Path work = java.nio.file.Files.createTempDirectory("linkwatch-bench-");
     var e2e =
         new dev.linkwatch.bench.EndToEndBench.Config(
-            0, 1, who, catalogNames, 0, 0, childHeap, sparkHeap, flinkArgs, LocalState.HOME, work, 2017, 0, 0);
+            0, 1, who, catalogNames, 0, 0, 0, childHeap, sparkHeap, flinkArgs, LocalState.HOME, work, 2017, 0, 0);
     System.out.printf(
         "bench latency: rates %s tweets/s, %d s measured after %d s warm-up, catalog of %d names%n",
         String.join(",", given), measured, warmup, catalogNames);
