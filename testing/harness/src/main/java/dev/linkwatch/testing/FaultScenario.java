@@ -1,4 +1,4 @@
-package dev.linkwatch.runners.flink.faults;
+package dev.linkwatch.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,6 +6,7 @@ import dev.linkwatch.local.BrokerFaults;
 import dev.linkwatch.local.LocalKafka;
 import dev.linkwatch.pipeline.kafka.DeliveryCheck;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,16 +15,17 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /**
- * One fault scenario's moving parts: its own broker (the scenario may damage it), the topics, generated
- * tweets streaming in, the pipeline on embedded Flink in its own JVM, and a watcher on the outputs.
- * Closing it stops all of them, the pipeline first.
+ * The fault scenarios every runner goes through ({@link #brokerKill}, {@link #brokerPause}, {@link
+ * #burst}, {@link #idlePartitions}), and one scenario's moving parts: its own broker (the scenario may
+ * damage it), the topics, generated tweets streaming in, the pipeline on the given {@link FaultRunner}
+ * in its own JVM, and a watcher on the outputs. Closing it stops all of them, the pipeline first. Each
+ * scenario publishes its figures ({@link FaultReport}, {@code target/fault-report.md}) before it asserts.
  */
-final class Scenario implements AutoCloseable {
-  static final String RUNNER = "Flink 1.19 embedded, parallelism 2, own JVM (-Xmx1g)";
-  static final String MODE = "streaming, at-least-once, no checkpoints";
+public final class FaultScenario implements AutoCloseable {
   /** How long the pipeline JVM may take to start and write its first record (a loaded CI machine). */
   static final Duration FLOWING = Duration.ofMinutes(8);
 
+  final FaultRunner runner;
   final String name;
   final LocalKafka kafka;
   final String in;
@@ -32,15 +34,16 @@ final class Scenario implements AutoCloseable {
   OutputWatcher watcher;
   PipelineProcess pipeline;
 
-  private Scenario(String name, LocalKafka kafka) {
+  private FaultScenario(FaultRunner runner, String name, LocalKafka kafka) {
+    this.runner = runner;
     this.name = name;
     this.kafka = kafka;
     this.in = "fault-" + name;
   }
 
   /** A broker of its own with the input topic ({@code partitions}) and the four output topics. */
-  static Scenario open(String name, int partitions) throws IOException {
-    Scenario s = new Scenario(name, LocalKafka.builder().partitions(2).heap("-Xmx512m").start());
+  static FaultScenario open(FaultRunner runner, String name, int partitions) throws IOException {
+    FaultScenario s = new FaultScenario(runner, name, LocalKafka.builder().partitions(2).heap("-Xmx512m").start());
     s.kafka.createTopics(partitions, s.in);
     s.kafka.createTopics(2, s.matched(), s.unmatched(), s.errors(), s.counts());
     s.watcher = new OutputWatcher(s.kafka.bootstrapServers(), s.in, s.recordTopics(), s.counts());
@@ -77,25 +80,27 @@ final class Scenario implements AutoCloseable {
 
   /** Starts the pipeline on the scenario's topics; {@code extra} options override the defaults. */
   PipelineProcess startPipeline(String... extra) throws IOException {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "--parallelism=2",
-                "--bootstrapServers=" + kafka.bootstrapServers(),
-                "--inputTopic=" + in,
-                "--matchedTopic=" + matched(),
-                "--unmatchedTopic=" + unmatched(),
-                "--errorsTopic=" + errors(),
-                "--countsTopic=" + counts(),
-                "--consumerGroup=" + in,
-                "--unshorten=false",
-                "--printCounts=false"));
+    Path logs = Files.createDirectories(Path.of("target", "fault-logs"));
+    // A fresh working directory: a checkpoint left by an earlier run would restore that run's job.
+    Path work = Files.createTempDirectory(logs, name + "-").toAbsolutePath();
+    List<String> args = new ArrayList<>(runner.args().apply(work));
+    args.addAll(
+        List.of(
+            "--bootstrapServers=" + kafka.bootstrapServers(),
+            "--inputTopic=" + in,
+            "--matchedTopic=" + matched(),
+            "--unmatchedTopic=" + unmatched(),
+            "--errorsTopic=" + errors(),
+            "--countsTopic=" + counts(),
+            "--consumerGroup=" + in,
+            "--unshorten=false",
+            "--printCounts=false"));
     for (String e : extra) {
       String key = e.substring(0, e.indexOf('=') + 1);
       args.removeIf(a -> a.startsWith(key));
       args.add(e);
     }
-    pipeline = PipelineProcess.start(Path.of("target", "fault-logs", name + "-pipeline.log"), "-Xmx1g", args);
+    pipeline = PipelineProcess.start(runner, logs.resolve(name + "-pipeline.log"), "-Xmx1g", args);
     // Stopped before the broker and the clients, so it does not spend its last seconds reconnecting.
     open.add(0, pipeline);
     return pipeline;
@@ -150,15 +155,47 @@ final class Scenario implements AutoCloseable {
   }
 
   /**
+   * The broker is SIGKILLed under load (100 tweets/s) and started again 10 s later on the same ports
+   * and data: the pipeline, never restarted, carries on by itself and every tweet sent comes out.
+   */
+  public static void brokerKill(FaultRunner runner) throws Exception {
+    rideOutBrokerFault(
+        runner,
+        "broker-kill",
+        "broker SIGKILLed for 10 s under load, restarted on the same ports and data",
+        100,
+        BrokerFaults::kill,
+        Duration.ofSeconds(10),
+        BrokerFaults::restart);
+  }
+
+  /**
+   * The broker is frozen (SIGSTOP) under load for 30 s, its sockets open but silent, then thawed: the
+   * pipeline, never restarted, carries on by itself and every tweet sent comes out. A frozen broker is
+   * harder on clients than a dead one: connections do not fail, requests just get no answer until they
+   * time out.
+   */
+  public static void brokerPause(FaultRunner runner) throws Exception {
+    rideOutBrokerFault(
+        runner,
+        "broker-pause",
+        "broker paused (SIGSTOP) for 30 s under load, then resumed",
+        100,
+        BrokerFaults::pause,
+        Duration.ofSeconds(30),
+        BrokerFaults::resume);
+  }
+
+  /**
    * The broker-fault scenario: tweets at {@code rate}, the pipeline flowing, then {@code fault}, a wait
    * of {@code hold}, and {@code heal}; the pipeline is never touched. Recovery is the time from the heal
    * until everything sent before it has come out. Publishes the figures, then asserts that the pipeline
    * caught up and still runs and that nothing was lost.
    */
   static void rideOutBrokerFault(
-      String name, String title, int rate, BrokerAction fault, Duration hold, BrokerAction heal)
+      FaultRunner runner, String name, String title, int rate, BrokerAction fault, Duration hold, BrokerAction heal)
       throws Exception {
-    try (Scenario s = open(name, 2)) {
+    try (FaultScenario s = open(runner, name, 2)) {
       TweetStream stream = s.stream(rate, null);
       s.startPipeline();
       s.awaitPipelineFlowing(FLOWING);
@@ -182,8 +219,8 @@ final class Scenario implements AutoCloseable {
                   + seconds(faultAt, healedAt) + ")";
       new FaultReport(
               title,
-              RUNNER,
-              MODE,
+              runner.runner(),
+              runner.mode(),
               report,
               recovery,
               "pipeline JVM never restarted, still running, no OutOfMemoryError; producer lost nothing; "
@@ -195,7 +232,60 @@ final class Scenario implements AutoCloseable {
     }
   }
 
-  static String seconds(long fromNanos, long toNanos) {
+  /** Only one of four input partitions gets tweets: every batch must still close ({@link IdlePartitionScenario}). */
+  public static void idlePartitions(FaultRunner runner) throws Exception {
+    IdlePartitionScenario.run(runner);
+  }
+
+  /** The burst: {@value #BURST_FACTOR} times a steady {@value #STEADY} tweets/s, for {@value #BURST_SECONDS} s. */
+  private static final int STEADY = 100;
+  private static final int BURST_FACTOR = 10;
+  private static final int BURST_SECONDS = 15;
+
+  /**
+   * A burst of ten times the steady rate: the pipeline (1 GB heap) takes it without an
+   * OutOfMemoryError, works off the lag afterwards, and loses nothing. Backpressure, not buffering, has
+   * to absorb it: KafkaIO reads only as fast as the job processes. The steady rate is kept up with
+   * easily here even with other builds running (the pipeline does thousands a second).
+   */
+  public static void burst(FaultRunner runner) throws Exception {
+    int burst = BURST_FACTOR * STEADY;
+    try (FaultScenario s = open(runner, "burst", 2)) {
+      TweetStream stream = s.stream(STEADY, null);
+      s.startPipeline();
+      s.awaitPipelineFlowing(FLOWING);
+      Thread.sleep(5_000);
+
+      long burstFrom = System.nanoTime();
+      long before = stream.sent();
+      stream.rate(burst);
+      Thread.sleep(BURST_SECONDS * 1000L);
+      stream.rate(STEADY);
+      long burstTo = System.nanoTime();
+      long sentByThen = stream.sent();
+      double achieved = (sentByThen - before) / ((burstTo - burstFrom) / 1e9);
+
+      long drained = s.watcher.awaitDistinct(sentByThen, Duration.ofMinutes(3));
+      s.assertRunning();
+      Thread.sleep(3_000);
+      DeliveryCheck.Report report = s.finish(Duration.ofMinutes(2));
+      new FaultReport(
+              String.format(
+                  "burst of 10x: %d/s for %d s (%.0f/s achieved) on top of a steady %d/s",
+                  burst, BURST_SECONDS, achieved, STEADY),
+              runner.runner(),
+              runner.mode(),
+              report,
+              drained < 0 ? "lag not drained within 3 min" : "lag drained " + seconds(burstTo, drained) + " after the burst",
+              "no OutOfMemoryError, pipeline JVM still running; lag drained; every input offset out at least once")
+          .publish();
+
+      assertThat(drained).as("the lag drained after the burst:%n%s", s.pipeline.tail(40)).isPositive();
+      s.assertNothingLost(report);
+    }
+  }
+
+  private static String seconds(long fromNanos, long toNanos) {
     return String.format("%.1f s", (toNanos - fromNanos) / 1e9);
   }
 
