@@ -33,6 +33,9 @@ public final class FaultScenario implements AutoCloseable {
   TweetStream stream;
   OutputWatcher watcher;
   PipelineProcess pipeline;
+  /** The pipeline's working directory, one per scenario: a restart finds its checkpoint there. */
+  private Path work;
+  private int starts;
 
   private FaultScenario(FaultRunner runner, String name, LocalKafka kafka) {
     this.runner = runner;
@@ -78,11 +81,17 @@ public final class FaultScenario implements AutoCloseable {
     return stream;
   }
 
-  /** Starts the pipeline on the scenario's topics; {@code extra} options override the defaults. */
+  /**
+   * Starts the pipeline on the scenario's topics; {@code extra} options override the defaults. A second
+   * start is a restart: same working directory (checkpoint), its own log.
+   */
   PipelineProcess startPipeline(String... extra) throws IOException {
     Path logs = Files.createDirectories(Path.of("target", "fault-logs"));
-    // A fresh working directory: a checkpoint left by an earlier run would restore that run's job.
-    Path work = Files.createTempDirectory(logs, name + "-").toAbsolutePath();
+    if (work == null) {
+      // Fresh for the scenario: a checkpoint left by an earlier run would restore that run's job.
+      work = Files.createTempDirectory(logs, name + "-").toAbsolutePath();
+    }
+    starts++;
     List<String> args = new ArrayList<>(runner.args().apply(work));
     args.addAll(
         List.of(
@@ -100,7 +109,8 @@ public final class FaultScenario implements AutoCloseable {
       args.removeIf(a -> a.startsWith(key));
       args.add(e);
     }
-    pipeline = PipelineProcess.start(runner, logs.resolve(name + "-pipeline.log"), "-Xmx1g", args);
+    String log = name + "-pipeline" + (starts == 1 ? "" : "-" + starts) + ".log";
+    pipeline = PipelineProcess.start(runner, logs.resolve(log), "-Xmx1g", args);
     // Stopped before the broker and the clients, so it does not spend its last seconds reconnecting.
     open.add(0, pipeline);
     return pipeline;
@@ -228,6 +238,52 @@ public final class FaultScenario implements AutoCloseable {
           .publish();
 
       assertThat(caughtUp).as("the pipeline caught up after the fault:%n%s", s.pipeline.tail(40)).isPositive();
+      s.assertNothingLost(report);
+    }
+  }
+
+  /**
+   * The writers give up during a broker kill ({@code shortTimeouts}: producer timeouts cut to a second
+   * or two, as a broker away longer than linkwatch's 5-minute delivery timeout would do): the job must
+   * end by itself, and the same command started again once the broker is back must bring out every
+   * record, those of the failed writes included. Recovery is the time from the restart until
+   * everything sent before it has come out.
+   */
+  public static void failedWritesThenRestart(FaultRunner runner, String... shortTimeouts) throws Exception {
+    try (FaultScenario s = open(runner, "write-failure", 2)) {
+      TweetStream stream = s.stream(100, null);
+      s.startPipeline(shortTimeouts);
+      s.awaitPipelineFlowing(FLOWING);
+      Thread.sleep(3_000);
+      s.kafka.faults().kill();
+      Thread.sleep(10_000);
+      s.kafka.faults().restart();
+      long healedAt = System.nanoTime();
+      long deadline = healedAt + Duration.ofMinutes(3).toNanos();
+      while (s.pipeline.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(500);
+      }
+      boolean ended = !s.pipeline.isAlive();
+      int exit = s.pipeline.stop();
+      String ending =
+          ended
+              ? String.format("job ended by itself %s after the broker was back, exit %d", seconds(healedAt, System.nanoTime()), exit)
+              : "job still running 3 min after the broker was back (stopped)";
+      long restartedAt = System.nanoTime();
+      s.startPipeline(shortTimeouts);
+      long caughtUp = s.watcher.awaitDistinct(stream.sent(), Duration.ofMinutes(4));
+      s.assertRunning();
+      DeliveryCheck.Report report = s.finish(Duration.ofMinutes(2));
+      new FaultReport(
+              "broker SIGKILLed for 10 s while the writers' timeouts are 1-2 s (writes fail), then the same command again",
+              runner.runner(),
+              runner.mode(),
+              report,
+              ending + "; " + (caughtUp < 0 ? "not caught up 4 min after the restart" : "caught up " + seconds(restartedAt, caughtUp) + " after the restart"),
+              "the job ends by itself; after a restart every input offset out at least once")
+          .publish();
+
+      assertThat(ended).as("the job ended by itself after its writes failed:%n%s", s.pipeline.tail(40)).isTrue();
       s.assertNothingLost(report);
     }
   }
