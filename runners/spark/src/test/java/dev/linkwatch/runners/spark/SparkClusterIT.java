@@ -22,6 +22,7 @@ import org.apache.beam.sdk.PipelineResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The Spark bundle on a Spark standalone cluster that has only Spark's own jars: spark-submit runs
  * linkwatch against the real broker, and every input record must come out exactly once, routed as the
  * DirectRunner routes a copy of the same input. If the bundle missed a class or a service file, the job
- * would fail on the driver or in the executors. Then a streaming job on the same cluster is killed and
+ * would fail on the driver or in the executors. Opt-in, a streaming job on the same cluster killed and
  * submitted again with its checkpoint directory ({@link
  * #aStreamingJobKilledAndSubmittedAgainWithItsCheckpointDirWritesEveryRecordOnce}).
  */
@@ -95,8 +96,12 @@ class SparkClusterIT {
    * their application), more arrive while it is down, and the same spark-submit again must load Spark's
    * checkpoint from DIR (not start afresh) and bring out every input record exactly once for a
    * read_committed consumer, what was read again after the last saved read state included.
+   *
+   * <p>Opt-in ({@code -Dlinkwatch.it.long=true}): 96-126 s here with the machine shared, 267 s beside
+   * the other Spark streaming ITs; too long for the default suite, which is near its 20 minutes.
    */
   @Test
+  @EnabledIfSystemProperty(named = "linkwatch.it.long", matches = "true")
   void aStreamingJobKilledAndSubmittedAgainWithItsCheckpointDirWritesEveryRecordOnce(LocalKafka kafka)
       throws Exception {
     SparkStreamingJob job = SparkStreamingJob.onNewTopics(kafka, "spark-cluster-stream");
