@@ -259,6 +259,7 @@ public final class FaultScenario implements AutoCloseable {
       Thread.sleep(10_000);
       s.kafka.faults().restart();
       long healedAt = System.nanoTime();
+      boolean aliveAtHeal = s.pipeline.isAlive();
       long deadline = healedAt + Duration.ofMinutes(3).toNanos();
       while (s.pipeline.isAlive() && System.nanoTime() < deadline) {
         Thread.sleep(500);
@@ -266,9 +267,11 @@ public final class FaultScenario implements AutoCloseable {
       boolean ended = !s.pipeline.isAlive();
       int exit = s.pipeline.stop();
       String ending =
-          ended
-              ? String.format("job ended by itself %s after the broker was back, exit %d", seconds(healedAt, System.nanoTime()), exit)
-              : "job still running 3 min after the broker was back (stopped)";
+          !ended
+              ? "job still running 3 min after the broker was back (stopped)"
+              : aliveAtHeal
+                  ? String.format("job ended by itself %s after the broker was back, exit %d", seconds(healedAt, System.nanoTime()), exit)
+                  : String.format("job ended by itself while the broker was away, exit %d", exit);
       long restartedAt = System.nanoTime();
       s.startPipeline(shortTimeouts);
       long caughtUp = s.watcher.awaitDistinct(stream.sent(), Duration.ofMinutes(4));
