@@ -15,8 +15,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class BoundedStop {
   private static final AtomicBoolean INSTALLED = new AtomicBoolean();
+  private static volatile boolean stopping;
 
   private BoundedStop() {}
+
+  /** Whether the JVM has begun to shut down (set by the hook {@link #install} adds). */
+  static boolean stopping() {
+    return stopping;
+  }
 
   static void install(Duration within) {
     if (!INSTALLED.compareAndSet(false, true)) {
@@ -26,6 +32,7 @@ final class BoundedStop {
         .addShutdownHook(
             new Thread(
                 () -> {
+                  stopping = true;
                   // A hook of its own would hold the JVM for the whole wait: the JVM waits for every
                   // hook. A daemon thread started here dies with the JVM when the other hooks are done.
                   Thread halt =

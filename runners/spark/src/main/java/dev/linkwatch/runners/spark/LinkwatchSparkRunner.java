@@ -39,7 +39,8 @@ import org.apache.beam.sdk.transforms.display.DisplayData;
  * shuffle between the read and the writers.
  *
  * <p>Also: Spark's recovery lines (checkpoint loaded, batches rescheduled) at INFO when the engine log
- * goes to a file, and a bounded stop ({@link BoundedStop}).
+ * goes to a file, a bounded stop ({@link BoundedStop}), and a halt when a Spark job fails ({@link
+ * HaltOnFailedJob}) so that the failed microbatch is run again by a restart instead of skipped.
  */
 public final class LinkwatchSparkRunner extends PipelineRunner<PipelineResult> implements KeepsPartitionOrder {
   static final long BATCH_INTERVAL_MILLIS = 5_000;
@@ -67,6 +68,7 @@ public final class LinkwatchSparkRunner extends PipelineRunner<PipelineResult> i
     configure(options);
     if (streaming(options)) {
       BoundedStop.install(STOP_WITHIN);
+      haltOnFailedJob();
       logRecoveryToFile();
     }
     // Beam's SparkRunner is what runs; the options say so to whatever reads them later.
@@ -151,6 +153,20 @@ public final class LinkwatchSparkRunner extends PipelineRunner<PipelineResult> i
       if (System.getProperty(key) == null) {
         System.setProperty(key, "info");
       }
+    }
+  }
+
+  /**
+   * Adds {@link HaltOnFailedJob} to {@code spark.extraListeners} (a system property, which the
+   * SparkConf Beam's runner creates reads; spark-submit passes its settings the same way, so a list
+   * given there is kept).
+   */
+  private static void haltOnFailedJob() {
+    String key = "spark.extraListeners";
+    String listener = HaltOnFailedJob.class.getName();
+    String given = System.getProperty(key, "");
+    if (!java.util.Arrays.asList(given.split(",")).contains(listener)) {
+      System.setProperty(key, given.isBlank() ? listener : given + "," + listener);
     }
   }
 

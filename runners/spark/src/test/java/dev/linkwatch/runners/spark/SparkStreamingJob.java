@@ -54,12 +54,21 @@ final class SparkStreamingJob {
    * {@code extra} is added (e.g. {@code --exactlyOnce=true}).
    */
   List<String> args(Path checkpoint, String... extra) {
+    List<String> args = new ArrayList<>(List.of("--sparkMaster=local[2]"));
+    args.addAll(submitArgs(checkpoint, extra));
+    return args;
+  }
+
+  /**
+   * {@link #args} without {@code --sparkMaster}, for spark-submit: Beam then takes the master
+   * spark-submit was given.
+   */
+  List<String> submitArgs(Path checkpoint, String... extra) {
     List<String> args =
         new ArrayList<>(
             List.of(
                 "--runner=LinkwatchSparkRunner",
                 "--streaming=true",
-                "--sparkMaster=local[2]",
                 "--checkpointDir=" + checkpoint,
                 "--bootstrapServers=" + kafka.bootstrapServers(),
                 "--inputTopic=" + in,

@@ -1,4 +1,4 @@
-package dev.linkwatch.runners.flink.faults;
+package dev.linkwatch.testing;
 
 import dev.linkwatch.local.ChildJvm;
 import java.nio.file.Path;
@@ -6,10 +6,10 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * {@code linkwatch run} on embedded Flink in a JVM of its own, as a user starts it: the fault tests
- * damage the broker under it and then look at how it fared from outside (its output, whether it still
- * runs, how it exited). Its own JVM also gives the burst scenario a heap of known size whose
- * {@code OutOfMemoryError} cannot hide in the test JVM.
+ * {@code linkwatch run} on a runner in a JVM of its own, as a user starts it: the fault tests damage
+ * the broker under it and then look at how it fared from outside (its output, whether it still runs,
+ * how it exited). Its own JVM also gives the burst scenario a heap of known size whose {@code
+ * OutOfMemoryError} cannot hide in the test JVM.
  */
 final class PipelineProcess implements AutoCloseable {
   /** Printed by the JVM itself when {@code -XX:+ExitOnOutOfMemoryError} ends it. */
@@ -21,13 +21,10 @@ final class PipelineProcess implements AutoCloseable {
     this.jvm = jvm;
   }
 
-  /**
-   * Starts {@code linkwatch run --runner=LinkwatchFlinkRunner --streaming=true} (what
-   * {@code --runner=flink} runs) with {@code args}; stdout and stderr go to {@code log}.
-   */
-  static PipelineProcess start(Path log, String heap, List<String> args) {
+  /** Starts {@code linkwatch run args} on {@code runner}'s JVM; stdout and stderr go to {@code log}. */
+  static PipelineProcess start(FaultRunner runner, Path log, String heap, List<String> args) {
     return new PipelineProcess(
-        ChildJvm.linkwatch("pipeline")
+        runner.jvm().get()
             .log(log)
             .jvmArgs(
                 List.of(
@@ -36,7 +33,7 @@ final class PipelineProcess implements AutoCloseable {
                     "-XX:+ExitOnOutOfMemoryError",
                     // The Kafka clients' reconnect warnings, with times, show what the faults did.
                     "-Dorg.slf4j.simpleLogger.showDateTime=true"))
-            .args("run", "--runner=LinkwatchFlinkRunner", "--streaming=true")
+            .args("run")
             .args(args)
             .start());
   }

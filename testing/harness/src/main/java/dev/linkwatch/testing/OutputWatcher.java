@@ -1,4 +1,4 @@
-package dev.linkwatch.runners.flink.faults;
+package dev.linkwatch.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.linkwatch.runners.flink.faults;
+package dev.linkwatch.testing;
 
 import dev.linkwatch.pipeline.kafka.DeliveryCheck;
 import java.io.IOException;
