@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
@@ -17,19 +18,22 @@ import java.util.function.Consumer;
  */
 public final class MetricsEndpoint implements AutoCloseable {
   private final HttpServer server;
+  private final ExecutorService executor;
 
-  private MetricsEndpoint(HttpServer server) {
+  private MetricsEndpoint(HttpServer server, ExecutorService executor) {
     this.server = server;
+    this.executor = executor;
   }
 
   /** Serves on {@code host:port} (port 0: any free port) until closed. */
   public static MetricsEndpoint start(String host, int port, Consumer<MetricsText> fill) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
-    server.setExecutor(Executors.newSingleThreadExecutor(r -> {
+    ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "metrics-endpoint");
       t.setDaemon(true); // a scrape in flight never keeps the process alive
       return t;
-    }));
+    });
+    server.setExecutor(executor);
     server.createContext("/", x -> {
       try (x) {
         if (!x.getRequestURI().getPath().equals("/metrics")) {
@@ -51,7 +55,7 @@ public final class MetricsEndpoint implements AutoCloseable {
       }
     });
     server.start();
-    return new MetricsEndpoint(server);
+    return new MetricsEndpoint(server, executor);
   }
 
   private static void send(HttpExchange x, int status, String type, String body) throws IOException {
@@ -75,5 +79,6 @@ public final class MetricsEndpoint implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    executor.shutdownNow(); // the server does not own the executor it was given
   }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.transforms.display.DisplayData;
 
 /**
  * A runner module's own defaults, which linkwatch sets before the job is built so that the start-up
@@ -18,6 +19,15 @@ public interface RunnerDefaults {
    * to say. Must be idempotent: the runner may apply it again when it is created.
    */
   String apply(PipelineOptions options);
+
+  /**
+   * Whether the user gave option {@code name} (on the command line or in the config file): display
+   * data lists the options that were set, never defaults, so a runner's default never overrides a
+   * user's choice, even one equal to Beam's own default.
+   */
+  static boolean userGave(PipelineOptions options, String name) {
+    return DisplayData.from(options).items().stream().anyMatch(item -> item.getKey().equals(name));
+  }
 
   /** Applies every registered implementation; their phrases joined by "; " (empty when none spoke). */
   static String applyAll(PipelineOptions options) {

@@ -9,13 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
+import dev.linkwatch.pipeline.RunnerDefaults;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.StreamingOptions;
-import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.PipelineRunner;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
@@ -61,19 +61,19 @@ public final class LinkwatchFlinkRunner extends PipelineRunner<PipelineResult> i
     CheckpointOptions checkpoints = options.as(CheckpointOptions.class);
     FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
     if (flink.as(StreamingOptions.class).isStreaming()
-        && !isSet(options, "maxBundleTimeMills")) {
+        && !RunnerDefaults.userGave(options, "maxBundleTimeMills")) {
       flink.setMaxBundleTimeMills(STREAMING_BUNDLE_MILLIS);
     }
     // Profiled with bench e2e (figures in docs/benchmarks.md): Beam's defaults copy every element
     // through its coder between chained steps and update the metric cells on every source read. linkwatch's elements are never mutated after output, and
     // its counts topic carries the accounting the metrics would, so both are off unless asked for.
-    if (!isSet(options, "objectReuse")) {
+    if (!RunnerDefaults.userGave(options, "objectReuse")) {
       flink.setObjectReuse(true);
     }
-    if (!isSet(options, "fasterCopy")) {
+    if (!RunnerDefaults.userGave(options, "fasterCopy")) {
       flink.setFasterCopy(true);
     }
-    if (!isSet(options, "disableMetrics")) {
+    if (!RunnerDefaults.userGave(options, "disableMetrics")) {
       flink.setDisableMetrics(true);
     }
     String dir = blankToNull(checkpoints.getCheckpointDir());
@@ -158,10 +158,6 @@ public final class LinkwatchFlinkRunner extends PipelineRunner<PipelineResult> i
     }
   }
 
-  /** Whether the user gave {@code name}: display data lists set options only, never defaults. */
-  static boolean isSet(PipelineOptions options, String name) {
-    return DisplayData.from(options).items().stream().anyMatch(item -> item.getKey().equals(name));
-  }
 
   private static String blankToNull(String s) {
     return s == null || s.isBlank() ? null : s.trim();

@@ -14,7 +14,6 @@ import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.PipelineRunner;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.StreamingOptions;
-import org.apache.beam.sdk.transforms.display.DisplayData;
 
 /**
  * Beam's SparkRunner with linkwatch's streaming defaults filled in first ({@code
@@ -88,20 +87,20 @@ public final class LinkwatchSparkRunner extends PipelineRunner<PipelineResult> i
    */
   static String configure(PipelineOptions options) {
     SparkPipelineOptions spark = options.as(SparkPipelineOptions.class);
-    boolean interval = !isSet(options, "batchIntervalMillis");
+    boolean interval = !RunnerDefaults.userGave(options, "batchIntervalMillis");
     if (interval) {
       spark.setBatchIntervalMillis(BATCH_INTERVAL_MILLIS);
     }
-    boolean minRead = !isSet(options, "minReadTimeMillis");
+    boolean minRead = !RunnerDefaults.userGave(options, "minReadTimeMillis");
     if (minRead) {
       spark.setMinReadTimeMillis(MIN_READ_MILLIS);
     }
-    boolean checkpointDir = isSet(options, "checkpointDir");
+    boolean checkpointDir = RunnerDefaults.userGave(options, "checkpointDir");
     if (options.as(KafkaWriteOptions.class).getExactlyOnce() && !checkpointDir) {
       // Spark's default checkpoint directory is new on every run: a restart would not resume at the markers.
       throw new ConfigException("exactlyOnce: needs --checkpointDir on Spark (the same directory in every run)");
     }
-    boolean duration = checkpointDir && !isSet(options, "checkpointDurationMillis");
+    boolean duration = checkpointDir && !RunnerDefaults.userGave(options, "checkpointDurationMillis");
     if (duration) {
       spark.setCheckpointDurationMillis(spark.getBatchIntervalMillis());
     }
@@ -112,7 +111,7 @@ public final class LinkwatchSparkRunner extends PipelineRunner<PipelineResult> i
     // microbatch's records are written; a restart that finds no checkpoint (stopped before its first)
     // would start at those offsets and skip what was read but not written (SparkStreamingIT's
     // campaign: 307 of 1000 lost). Without commits it starts at --startOffset: duplicates, not loss.
-    boolean noCommits = !isSet(options, "commitOffsets");
+    boolean noCommits = !RunnerDefaults.userGave(options, "commitOffsets");
     if (noCommits) {
       options.as(KafkaReadOptions.class).setCommitOffsets(false);
     }
@@ -170,10 +169,6 @@ public final class LinkwatchSparkRunner extends PipelineRunner<PipelineResult> i
     }
   }
 
-  /** Whether the user gave {@code name}: display data lists set options only, never defaults. */
-  static boolean isSet(PipelineOptions options, String name) {
-    return DisplayData.from(options).items().stream().anyMatch(item -> item.getKey().equals(name));
-  }
 
   /** Registered in META-INF/services: the start-up line's defaults, for jobs on this runner only. */
   public static final class Defaults implements RunnerDefaults {
