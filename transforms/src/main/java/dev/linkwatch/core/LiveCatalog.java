@@ -1,10 +1,12 @@
 package dev.linkwatch.core;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,10 +26,20 @@ import org.slf4j.LoggerFactory;
  * <p>A refused update (the feed cannot be read, does not parse, or is empty) leaves the current
  * catalog in place; it is logged once with its reason and counted ({@link #refusals()}). Only the
  * first read, at {@link #of}, fails the caller instead: a job must not start without a catalog.
+ *
+ * <p>{@link #of} lends the instance and {@link #release} gives it back. When the last user has given
+ * it back and nobody takes it again within {@link #LINGER}, it leaves the registry and stops its
+ * thread and reader. Without that a worker that outlives the job (a Flink session cluster's task
+ * manager) kept the thread, the matcher, a catalog topic's consumer and so the job's class loader
+ * for as long as it ran. The linger is there because Beam's Spark runner sets a DoFn up and tears it
+ * down around every microbatch: each would otherwise read and build the catalog again.
  */
 public final class LiveCatalog {
   private static final Logger LOG = LoggerFactory.getLogger(LiveCatalog.class);
-  private static final Map<String, LiveCatalog> BY_FEED = new ConcurrentHashMap<>();
+  /** How long an instance nobody uses is kept for the next user. */
+  static final Duration LINGER = Duration.ofSeconds(60);
+  /** Registry key → instance; also the lock for every instance's users and retirement. */
+  private static final Map<String, LiveCatalog> BY_FEED = new HashMap<>();
 
   /** The catalog in use: its version and the matcher built from it. */
   public record Current(String version, TermMatcher matcher, int entries) {}
@@ -39,7 +51,13 @@ public final class LiveCatalog {
   private final AtomicLong refusals = new AtomicLong();
   private final AtomicLong unreported = new AtomicLong();
   private volatile String lastRefusal;
-  private ScheduledExecutorService refresher;
+  /** Runs the refreshes and the retirement; null for an {@link #unshared} instance. */
+  private ScheduledExecutorService worker;
+  /** Users of a registered instance, and its pending retirement; guarded by {@link #BY_FEED}. */
+  private int users;
+  private ScheduledFuture<?> retirement;
+  private long lingerMillis;
+  private volatile boolean closed;
 
   private LiveCatalog(CatalogFeed feed, boolean fuzzy) {
     this.feed = feed;
@@ -47,30 +65,79 @@ public final class LiveCatalog {
     this.reader = feed.open();
   }
 
+  private static String keyOf(CatalogFeed feed, boolean fuzzy) {
+    return feed.key() + "|fuzzy=" + fuzzy;
+  }
+
   /**
-   * The live catalog of {@code feed} in this JVM, read and built on first use (a refused first read
-   * throws {@link IllegalStateException} with the reason). {@code refresh} zero or negative: never
-   * re-read. The first caller's refresh wins for the JVM.
+   * Lends the live catalog of {@code feed} in this JVM, read and built on first use (a refused first
+   * read throws {@link IllegalStateException} with the reason); give it back with {@link #release}.
+   * {@code refresh} zero or negative: never re-read. The first caller's refresh wins for the JVM.
    */
   public static LiveCatalog of(CatalogFeed feed, boolean fuzzy, Duration refresh) {
-    return BY_FEED.computeIfAbsent(
-        feed.key() + "|fuzzy=" + fuzzy,
-        k -> {
-          LiveCatalog live = new LiveCatalog(feed, fuzzy);
-          if (!live.refresh()) {
-            live.reader.close();
-            throw new IllegalStateException("catalog: " + live.lastRefusal);
-          }
-          if (refresh != null && !refresh.isZero() && !refresh.isNegative()) {
-            live.start(refresh);
-          }
-          return live;
-        });
+    return of(feed, fuzzy, refresh, LINGER);
+  }
+
+  static LiveCatalog of(CatalogFeed feed, boolean fuzzy, Duration refresh, Duration linger) {
+    String key = keyOf(feed, fuzzy);
+    synchronized (BY_FEED) {
+      LiveCatalog live = BY_FEED.get(key);
+      if (live == null) {
+        live = new LiveCatalog(feed, fuzzy);
+        if (!live.refresh()) {
+          live.reader.close();
+          throw new IllegalStateException("catalog: " + live.lastRefusal);
+        }
+        live.start(refresh, linger);
+        BY_FEED.put(key, live);
+      }
+      live.users++;
+      if (live.retirement != null) {
+        live.retirement.cancel(false);
+        live.retirement = null;
+      }
+      return live;
+    }
   }
 
   /** The live catalog of {@code feed} if this JVM has one (for tests that look inside a worker). */
-  public static java.util.Optional<LiveCatalog> existing(CatalogFeed feed, boolean fuzzy) {
-    return java.util.Optional.ofNullable(BY_FEED.get(feed.key() + "|fuzzy=" + fuzzy));
+  public static Optional<LiveCatalog> existing(CatalogFeed feed, boolean fuzzy) {
+    synchronized (BY_FEED) {
+      return Optional.ofNullable(BY_FEED.get(keyOf(feed, fuzzy)));
+    }
+  }
+
+  /**
+   * Gives back what {@link #of} lent. After the last user's release the instance is closed once
+   * {@link #LINGER} has passed without a new user.
+   */
+  public void release() {
+    synchronized (BY_FEED) {
+      if (users == 0) {
+        throw new IllegalStateException("released more often than lent: " + feed.describe());
+      }
+      if (--users == 0 && worker != null) {
+        retirement = worker.schedule(this::retireIfUnused, lingerMillis, TimeUnit.MILLISECONDS);
+      }
+    }
+  }
+
+  private void retireIfUnused() {
+    String key = keyOf(feed, fuzzy);
+    synchronized (BY_FEED) {
+      if (users > 0 || BY_FEED.get(key) != this) {
+        return;
+      }
+      BY_FEED.remove(key);
+    }
+    LOG.info("catalog {} no longer in use in this JVM: stopped watching {}",
+        current.get().version(), feed.describe());
+    close();
+  }
+
+  /** Whether {@link #close} ran (for tests). */
+  boolean isClosed() {
+    return closed;
   }
 
   /** A live catalog outside the per-JVM registry, not refreshed unless {@link #refresh} is called. */
@@ -82,16 +149,20 @@ public final class LiveCatalog {
     return live;
   }
 
-  private void start(Duration every) {
-    refresher =
+  /** The thread is made on the first task: none while a catalog that never refreshes is in use. */
+  private void start(Duration every, Duration linger) {
+    lingerMillis = linger.toMillis();
+    worker =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
               Thread t = new Thread(r, "linkwatch-catalog-refresh");
               t.setDaemon(true);
               return t;
             });
-    long millis = every.toMillis();
-    refresher.scheduleWithFixedDelay(this::refreshQuietly, millis, millis, TimeUnit.MILLISECONDS);
+    if (every != null && !every.isZero() && !every.isNegative()) {
+      long millis = every.toMillis();
+      worker.scheduleWithFixedDelay(this::refreshQuietly, millis, millis, TimeUnit.MILLISECONDS);
+    }
   }
 
   private void refreshQuietly() {
@@ -173,13 +244,20 @@ public final class LiveCatalog {
     return lastRefusal;
   }
 
-  /** Stops the refresher and closes the reader; for tests and {@link #unshared} instances. */
+  /**
+   * Stops the refresher and closes the reader, after a refresh in progress ends; for {@link
+   * #unshared} instances, tests, and the retirement (which runs on the worker thread, so it must not
+   * interrupt it: a Kafka client interrupted while closing throws).
+   */
   public void close() {
-    if (refresher != null) {
-      refresher.shutdownNow();
+    if (worker != null) {
+      worker.shutdown();
     }
     synchronized (this) {
-      reader.close();
+      if (!closed) {
+        closed = true;
+        reader.close();
+      }
     }
   }
 }

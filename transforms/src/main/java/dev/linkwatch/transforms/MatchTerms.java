@@ -131,6 +131,14 @@ public final class MatchTerms extends PTransform<PCollection<JudgedTweet>, PColl
       live = LiveCatalog.of(feed, fuzzy, Duration.ofMillis(refreshMillis));
     }
 
+    @Teardown
+    public void teardown() {
+      if (live != null) {
+        live.release();
+        live = null;
+      }
+    }
+
     @ProcessElement
     public void process(@Element JudgedTweet tweet, OutputReceiver<JudgedTweet> out) {
       long refused = live.takeUnreportedRefusals();

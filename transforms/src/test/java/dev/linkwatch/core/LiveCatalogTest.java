@@ -109,6 +109,7 @@ class LiveCatalogTest {
       assertThat(LiveCatalog.of(new CatalogFiles(List.of(dir.toString()), null), false, Duration.ZERO))
           .as("one per feed per JVM")
           .isSameAs(live);
+      live.release();
       String before = live.current().version();
       write("c.json", "[" + MIX + "," + TOUCH + "]");
       long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
@@ -117,7 +118,50 @@ class LiveCatalogTest {
       }
       assertThat(names(live, "Touch by Little Mix")).containsExactly("Touch", "Little Mix");
     } finally {
-      live.close();
+      live.release();
+    }
+  }
+
+  @Test
+  void theLastReleaseClosesItAfterTheLingerUnlessItIsTakenAgain() throws Exception {
+    write("e.json", "[" + MIX + "]");
+    CatalogFiles feed = new CatalogFiles(List.of(dir.toString()), null);
+    Duration linger = Duration.ofMillis(300);
+    LiveCatalog first = LiveCatalog.of(feed, false, Duration.ofMillis(50), linger);
+    LiveCatalog second = LiveCatalog.of(feed, false, Duration.ofMillis(50), linger);
+    first.release();
+    Thread.sleep(3 * linger.toMillis());
+    assertThat(first.isClosed()).as("one user left").isFalse();
+
+    // The last user gives it back and a new one comes within the linger (Spark's DoFn per microbatch).
+    second.release();
+    Thread.sleep(linger.toMillis() / 3);
+    LiveCatalog again = LiveCatalog.of(feed, false, Duration.ofMillis(50), linger);
+    assertThat(again).as("taken again within the linger: no new read and build").isSameAs(first);
+    Thread.sleep(3 * linger.toMillis());
+    assertThat(again.isClosed()).isFalse();
+
+    // Nobody comes back: it leaves the registry, and its thread stops refreshing.
+    again.release();
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (!again.isClosed() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(again.isClosed()).isTrue();
+    assertThat(LiveCatalog.existing(feed, false)).isEmpty();
+    String was = again.current().version();
+    write("e.json", "[" + MIX + "," + TOUCH + "]");
+    Thread.sleep(500);
+    assertThat(again.current().version()).as("a closed instance no longer refreshes").isEqualTo(was);
+    LiveCatalog fresh = LiveCatalog.of(feed, false, Duration.ofMillis(50), linger);
+    try {
+      assertThat(fresh).as("the next user gets a new instance").isNotSameAs(again);
+      assertThat(names(fresh, "Touch by Little Mix")).containsExactly("Touch", "Little Mix");
+      assertThatThrownBy(() -> { fresh.release(); fresh.release(); })
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("released more often than lent");
+    } finally {
+      LiveCatalog.existing(feed, false).ifPresent(LiveCatalog::close);
     }
   }
 
