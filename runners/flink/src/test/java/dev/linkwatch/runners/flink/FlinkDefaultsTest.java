@@ -27,4 +27,28 @@ class FlinkDefaultsTest {
     assertThat(beams.getFasterCopy()).isFalse();
     assertThat(beams.getDisableMetrics()).isFalse();
   }
+
+  @Test
+  void noFasterCopyWhenCheckpointsAreTaken() {
+    // Faster copy would let a heap-state snapshot share the accumulators the task changes in place.
+    FlinkPipelineOptions withDir =
+        PipelineOptionsFactory.fromArgs("--streaming=true", "--checkpointDir=/tmp/linkwatch-checkpoints")
+            .as(FlinkPipelineOptions.class);
+    LinkwatchFlinkRunner.configure(withDir);
+    assertThat(withDir.getCheckpointingInterval()).isPositive();
+    assertThat(withDir.getFasterCopy()).isFalse();
+    assertThat(withDir.getObjectReuse()).isTrue();
+
+    FlinkPipelineOptions withInterval =
+        PipelineOptionsFactory.fromArgs("--streaming=true", "--checkpointingInterval=5000")
+            .as(FlinkPipelineOptions.class);
+    LinkwatchFlinkRunner.configure(withInterval);
+    assertThat(withInterval.getFasterCopy()).isFalse();
+
+    FlinkPipelineOptions asked =
+        PipelineOptionsFactory.fromArgs("--streaming=true", "--checkpointingInterval=5000", "--fasterCopy=true")
+            .as(FlinkPipelineOptions.class);
+    LinkwatchFlinkRunner.configure(asked);
+    assertThat(asked.getFasterCopy()).as("the user's word wins").isTrue();
+  }
 }
