@@ -163,11 +163,11 @@ class ReplayTimelineIT {
         timedExtra.put(batch, extra);
       }
     }
-    // Three CI runs of this test before 2026-12-06 21:00 counted one record twice, in an early batch.
+    // Three CI runs of this test before 2026-12-06 21:00 counted one record twice, in the first batch.
     // Flink's faster copy, on then while checkpointing, lets a snapshot share the count accumulators
-    // the job changes in place, which does exactly that, and is now off with checkpoints
-    // (LinkwatchFlinkRunner). It did not show in three loaded runs with faster copy forced on, so
-    // that cause is likely, not proven: one per partition stays allowed, and is printed.
+    // the job changes in place; it is now off with checkpoints (LinkwatchFlinkRunner). Forced on, 2 of
+    // 7 loaded runs counted extra (1 and 34 records, first batch); off, 0 of 8. One per partition
+    // stays allowed until the default has a longer record in CI, and is printed.
     System.out.println("ReplayTimelineIT records with their own time counted twice, per batch: " + timedExtra);
     assertThat(timedExtra.values().stream().mapToLong(Long::longValue).sum())
         .as("records with their own event time counted twice: %s", timedExtra)
