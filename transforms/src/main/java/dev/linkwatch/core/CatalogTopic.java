@@ -175,6 +175,11 @@ public record CatalogTopic(String topic, Map<String, String> clientSettings) imp
           }
         }
         first = false;
+      } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        // Kafka's own words ("Timeout expired while fetching topic metadata") do not say where it looked.
+        throw new CatalogException(describe() + ": no answer from the Kafka brokers at "
+            + clientSettings.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG) + " within "
+            + FETCH_TIMEOUT.toSeconds() + " s (--bootstrapServers; " + e.getMessage() + ")", e);
       } catch (org.apache.kafka.common.KafkaException e) {
         throw new CatalogException(describe() + ": " + e.getMessage(), e);
       }

@@ -166,6 +166,20 @@ class LiveCatalogTest {
   }
 
   @Test
+  void aCatalogTopicWithoutABrokerSaysWhereItLooked() throws Exception {
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort(); // nothing listens there once it is closed
+    }
+    String at = "127.0.0.1:" + closed;
+    assertThatThrownBy(
+            () -> LiveCatalog.unshared(new CatalogTopic("catalog", java.util.Map.of("bootstrap.servers", at)), false))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("catalog topic catalog: no answer from the Kafka brokers at " + at)
+        .hasMessageContaining("--bootstrapServers");
+  }
+
+  @Test
   void aFirstReadThatFailsFailsTheCaller() throws Exception {
     write("d.json", "[{]");
     assertThatThrownBy(
