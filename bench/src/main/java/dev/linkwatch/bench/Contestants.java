@@ -15,18 +15,17 @@ import java.util.Map;
 final class Contestants {
 
   static final Map<String, String> DESCRIPTIONS =
-      Map.ofEntries(
-          Map.entry("limit-all", "limit-all: the limit on every core, partitions split between threads"),
-          Map.entry("flink", "linkwatch, embedded Flink, parallelism 2"),
-          Map.entry("flink-floor", "floor: linkwatch's Kafka read and write on embedded Flink, parallelism 2, no rules (each record copied as it is)"),
-          Map.entry("flink-copying", "linkwatch, embedded Flink, parallelism 2, Beam's copying and metrics on"),
-          Map.entry("flink-1s-bundles", "linkwatch, embedded Flink, parallelism 2, Beam's 1 s bundles"),
-          Map.entry("spark", "linkwatch, Spark local[2] (bounded read)"),
-          Map.entry("spark-streaming", "linkwatch, Spark local[2] streaming (unbounded, as run)"),
-          Map.entry("spark-streaming-uncapped", "linkwatch, Spark local[2] streaming, no limit on records per microbatch (Beam's default)"),
-          Map.entry("direct", "linkwatch, DirectRunner (enforcement off)"),
-          Map.entry("limit", "limit: plain consumer, same rules, producer, 1 thread"),
-          Map.entry("original", "original's algorithm, plain loop, 1 thread"));
+      Map.of(
+          "limit-all", "limit-all: the limit on every core, partitions split between threads",
+          "flink", "linkwatch, embedded Flink, parallelism 2",
+          "flink-floor", "floor: linkwatch's Kafka read and write on embedded Flink, parallelism 2, no rules (each record copied as it is)",
+          "flink-copying", "linkwatch, embedded Flink, parallelism 2, Beam's copying and metrics on",
+          "flink-1s-bundles", "linkwatch, embedded Flink, parallelism 2, Beam's 1 s bundles",
+          "spark", "linkwatch, Spark local[2] (bounded read)",
+          "spark-streaming", "linkwatch, Spark local[2] streaming (unbounded, as run)",
+          "direct", "linkwatch, DirectRunner (enforcement off)",
+          "limit", "limit: plain consumer, same rules, producer, 1 thread",
+          "original", "original's algorithm, plain loop, 1 thread");
 
   private final EndToEndBench.Config config;
 
@@ -44,7 +43,7 @@ final class Contestants {
 
   static String runnerOf(String contestant) {
     return switch (contestant) {
-      case "spark", "spark-streaming", "spark-streaming-uncapped" -> "spark";
+      case "spark", "spark-streaming" -> "spark";
       // The baselines need no engine: the DirectRunner module's classpath is the lightest that holds
       // linkwatch, and it is built before the Flink and Spark modules.
       case "direct", "limit", "limit-all", "original" -> "direct";
@@ -66,7 +65,7 @@ final class Contestants {
     return switch (contestant) {
       case "original" -> Math.min(config.originalRecords(), config.tweets());
       case "direct" -> Math.min(config.directRecords(), config.tweets());
-      case "spark-streaming", "spark-streaming-uncapped" -> Math.min(config.sparkStreamingRecords(), config.tweets());
+      case "spark-streaming" -> Math.min(config.sparkStreamingRecords(), config.tweets());
       default -> config.tweets();
     };
   }
@@ -161,17 +160,12 @@ final class Contestants {
             cmd.add("--sparkMaster=local[2]");
             cmd.add("--maxReadRecords=" + expected);
           }
-          case "spark-streaming", "spark-streaming-uncapped" -> {
+          case "spark-streaming" -> {
             // As ./linkwatch run --runner=spark --streaming=true runs it: the unbounded job with the
             // Spark streaming defaults LinkwatchSparkRunner sets (microbatch, read time), nothing tuned here.
             cmd.add("--runner=LinkwatchSparkRunner");
             cmd.add("--streaming=true");
             cmd.add("--sparkMaster=local[2]");
-            if (contestant.equals("spark-streaming-uncapped")) {
-              // The lever measured alone: without linkwatch's heap-derived cap, a backlog is read for the
-              // whole read time into one microbatch.
-              cmd.add("--maxRecordsPerBatch=-1");
-            }
           }
           case "direct" -> {
             cmd.add("--runner=DirectRunner");

@@ -5,7 +5,6 @@ import dev.linkwatch.pipeline.FileIoOptions;
 import dev.linkwatch.pipeline.KafkaWriteOptions;
 import dev.linkwatch.pipeline.kafka.KeepsPartitionOrder;
 import dev.linkwatch.pipeline.KafkaReadOptions;
-import dev.linkwatch.pipeline.OneOutputPerStep;
 import dev.linkwatch.pipeline.RunnerDefaults;
 import java.time.Duration;
 import org.apache.beam.runners.spark.SparkPipelineOptions;
@@ -31,9 +30,6 @@ import org.apache.beam.sdk.options.StreamingOptions;
  *       Beam's -1 lets Spark save the Kafka read positions only every tenth batch, and a restart then
  *       recomputes the batches after that save, whose reads the runner drops (docs/runners.md).
  *   <li>{@code commitOffsets} off in streaming: the runner commits a microbatch's read before writing it.
- *   <li>{@code maxRecordsPerBatch} from the heap in streaming ({@link #maxRecordsPerBatch}): unbounded,
- *       a job that starts on a backlog reads for the whole read time into one microbatch, and the
- *       runner holds all of it several times over until the batch is written.
  * </ul>
  *
  * <p>It keeps each input partition's order to the exactly-once writer ({@link KeepsPartitionOrder}):
@@ -41,24 +37,13 @@ import org.apache.beam.sdk.options.StreamingOptions;
  * {@code mapPartitions} over that task's iterator, one bundle per partition, and linkwatch has no
  * shuffle between the read and the writers.
  *
- * <p>It gets linkwatch's multi-output steps as one output each ({@link OneOutputPerStep} says why).
- *
  * <p>Also: Spark's recovery lines (checkpoint loaded, batches rescheduled) at INFO when the engine log
  * goes to a file, a bounded stop ({@link BoundedStop}), and a halt when a Spark job fails ({@link
  * HaltOnFailedJob}) so that the failed microbatch is run again by a restart instead of skipped.
  */
-public final class LinkwatchSparkRunner extends PipelineRunner<PipelineResult>
-    implements KeepsPartitionOrder, OneOutputPerStep {
+public final class LinkwatchSparkRunner extends PipelineRunner<PipelineResult> implements KeepsPartitionOrder {
   static final long BATCH_INTERVAL_MILLIS = 5_000;
   static final long MIN_READ_MILLIS = 2_000;
-  /**
-   * Heap one record of a microbatch may take while the batch is in flight: the read's copy in Spark's
-   * read state, the encoded outputs of ParseTweet and RouteByOutcome that Beam's runner caches, and
-   * the objects between them (docs/benchmarks.md, "Spark streaming on a backlog").
-   */
-  static final long HEAP_BYTES_PER_BATCH_RECORD = 32 * 1024;
-  /** The share of the heap a microbatch may fill; the rest is Spark's, the counts' state and the GC's headroom. */
-  static final double BATCH_SHARE_OF_HEAP = 0.25;
   /** How long the JVM may take to end after SIGTERM before it is halted. */
   static final Duration STOP_WITHIN = Duration.ofSeconds(20);
 
@@ -101,11 +86,6 @@ public final class LinkwatchSparkRunner extends PipelineRunner<PipelineResult>
    * when the job is not a streaming one.
    */
   static String configure(PipelineOptions options) {
-    return configure(options, Runtime.getRuntime().maxMemory());
-  }
-
-  /** {@link #configure(PipelineOptions)} for a JVM whose maximum heap is {@code maxHeapBytes}. */
-  static String configure(PipelineOptions options, long maxHeapBytes) {
     SparkPipelineOptions spark = options.as(SparkPipelineOptions.class);
     boolean interval = !RunnerDefaults.userGave(options, "batchIntervalMillis");
     if (interval) {
@@ -135,30 +115,14 @@ public final class LinkwatchSparkRunner extends PipelineRunner<PipelineResult>
     if (noCommits) {
       options.as(KafkaReadOptions.class).setCommitOffsets(false);
     }
-    boolean cap = !RunnerDefaults.userGave(options, "maxRecordsPerBatch");
-    if (cap) {
-      spark.setMaxRecordsPerBatch(maxRecordsPerBatch(maxHeapBytes));
-    }
     return "Spark streaming: batch interval " + spark.getBatchIntervalMillis() + " ms" + given(interval)
         + ", min read " + spark.getMinReadTimeMillis() + " ms" + given(minRead)
-        + (spark.getMaxRecordsPerBatch() > 0
-            ? ", at most " + spark.getMaxRecordsPerBatch() + " records per batch"
-                + (cap ? " (default, for the " + (maxHeapBytes >> 20) + " MB heap)" : "")
-            : ", no limit on records per batch")
         + ", read state saved "
         + (spark.getCheckpointDurationMillis() > 0
             ? "every " + spark.getCheckpointDurationMillis() + " ms" + given(duration)
             : "every 10 batches (Beam's default)")
         + (checkpointDir ? " in " + spark.getCheckpointDir() : " (no --checkpointDir: a restart starts afresh)")
         + (options.as(KafkaReadOptions.class).getCommitOffsets() ? "; offsets committed to the group" : "; no offset commits" + given(noCommits));
-  }
-
-  /**
-   * The default cap on a microbatch's records: {@link #BATCH_SHARE_OF_HEAP} of the heap at {@link
-   * #HEAP_BYTES_PER_BATCH_RECORD} each, at least 1 000.
-   */
-  static long maxRecordsPerBatch(long maxHeapBytes) {
-    return Math.max(1_000, (long) (maxHeapBytes * BATCH_SHARE_OF_HEAP) / HEAP_BYTES_PER_BATCH_RECORD);
   }
 
   /** A streaming job: asked for, or an unbounded Kafka read (the Spark runner then streams by itself). */

@@ -21,17 +21,14 @@ class SparkDefaultsTest {
   @Test
   void defaultsApplyWhereNothingIsGivenAndTheReadStateIsSavedEveryBatchWithACheckpointDir() {
     SparkPipelineOptions o = options("--runner=LinkwatchSparkRunner", "--streaming=true", "--checkpointDir=/tmp/x");
-    assertThat(RunnerDefaults.applyAll(options("--runner=LinkwatchSparkRunner", "--streaming=true")))
-        .startsWith("Spark streaming: batch interval 5000 ms (default)");
-    String said = LinkwatchSparkRunner.configure(o, 2048L << 20);
+    String said = RunnerDefaults.applyAll(o);
     assertThat(o.getBatchIntervalMillis()).isEqualTo(LinkwatchSparkRunner.BATCH_INTERVAL_MILLIS);
     assertThat(o.getMinReadTimeMillis()).isEqualTo(LinkwatchSparkRunner.MIN_READ_MILLIS);
     assertThat(o.getCheckpointDurationMillis()).isEqualTo(LinkwatchSparkRunner.BATCH_INTERVAL_MILLIS);
     assertThat(said)
         .isEqualTo(
-            "Spark streaming: batch interval 5000 ms (default), min read 2000 ms (default), at most "
-                + LinkwatchSparkRunner.maxRecordsPerBatch(2048L << 20) + " records per batch (default, for the"
-                + " 2048 MB heap), read state saved every 5000 ms (default) in /tmp/x; no offset commits (default)");
+            "Spark streaming: batch interval 5000 ms (default), min read 2000 ms (default), read state saved"
+                + " every 5000 ms (default) in /tmp/x; no offset commits (default)");
     assertThat(o.as(dev.linkwatch.pipeline.KafkaReadOptions.class).getCommitOffsets()).isFalse();
   }
 
@@ -47,49 +44,13 @@ class SparkDefaultsTest {
     SparkPipelineOptions all =
         options(
             "--runner=LinkwatchSparkRunner", "--streaming=true", "--checkpointDir=/tmp/x", "--batchIntervalMillis=1000",
-            "--minReadTimeMillis=300", "--checkpointDurationMillis=-1", "--commitOffsets=true",
-            "--maxRecordsPerBatch=1234");
-    String said = LinkwatchSparkRunner.configure(all, 2048L << 20);
-    assertThat(all.getMaxRecordsPerBatch()).isEqualTo(1234);
-    assertThat(said).contains(", at most 1234 records per batch,");
+            "--minReadTimeMillis=300", "--checkpointDurationMillis=-1", "--commitOffsets=true");
+    String said = LinkwatchSparkRunner.configure(all);
     assertThat(all.getBatchIntervalMillis()).isEqualTo(1000);
     assertThat(all.getMinReadTimeMillis()).isEqualTo(300);
     assertThat(all.getCheckpointDurationMillis()).isEqualTo(-1);
     assertThat(all.as(dev.linkwatch.pipeline.KafkaReadOptions.class).getCommitOffsets()).isTrue();
     assertThat(said).doesNotContain("(default)").contains("every 10 batches");
-  }
-
-  /**
-   * Issue 21: a job that starts on a backlog must not read the whole backlog into one microbatch. The
-   * cap follows the heap the JVM was given, and is said at start.
-   */
-  @Test
-  void theRecordsPerBatchFollowTheHeapUnlessGiven() {
-    long[] heaps = {1024L << 20, 2048L << 20, 8192L << 20};
-    long previous = 0;
-    for (long heap : heaps) {
-      SparkPipelineOptions o = options("--runner=LinkwatchSparkRunner", "--streaming=true");
-      String said = LinkwatchSparkRunner.configure(o, heap);
-      long cap = o.getMaxRecordsPerBatch();
-      assertThat(cap).isEqualTo(LinkwatchSparkRunner.maxRecordsPerBatch(heap)).isGreaterThan(previous);
-      // A batch of that many records, at the measured heap per record, fits in its share of the heap.
-      assertThat(cap * LinkwatchSparkRunner.HEAP_BYTES_PER_BATCH_RECORD).isLessThanOrEqualTo(heap / 4);
-      assertThat(said).contains(", at most " + cap + " records per batch (default, for the " + (heap >> 20) + " MB heap),");
-      previous = cap;
-    }
-    assertThat(LinkwatchSparkRunner.maxRecordsPerBatch(1024L << 20)).isEqualTo(8_192);
-    assertThat(LinkwatchSparkRunner.maxRecordsPerBatch(16L << 20)).isEqualTo(1_000);
-
-    // Given, even as Beam's own "no limit", it is kept and the line says so without "(default)".
-    SparkPipelineOptions unlimited =
-        options("--runner=LinkwatchSparkRunner", "--streaming=true", "--maxRecordsPerBatch=-1");
-    assertThat(LinkwatchSparkRunner.configure(unlimited, 1024L << 20)).contains(", no limit on records per batch,");
-    assertThat(unlimited.getMaxRecordsPerBatch()).isEqualTo(-1);
-
-    // Bounded jobs read their input once: no cap.
-    SparkPipelineOptions files = options("--runner=LinkwatchSparkRunner", "--input=in.jsonl", "--output=out");
-    LinkwatchSparkRunner.configure(files, 1024L << 20);
-    assertThat(files.getMaxRecordsPerBatch()).isEqualTo(-1);
   }
 
   @Test
