@@ -29,13 +29,51 @@ import org.apache.beam.sdk.values.PCollectionList;
 public final class LinkwatchPipeline {
   private LinkwatchPipeline() {}
 
-  /** What one pipeline wrote to each channel, and the counts, for callers that add steps (tests). */
-  public record Routed(
-      PCollection<OutputRecord> matched,
-      PCollection<OutputRecord> unmatched,
-      PCollection<OutputRecord> errors,
-      PCollection<JudgedTweet> judged,
-      PCollection<CountReport> counts) {}
+  /**
+   * What one pipeline wrote to each channel, and the counts, for callers that add steps (tests). The
+   * unmatched and errors channels are joined from their branches when first asked for (see {@link
+   * WriteChannels#write(Channel, String, java.util.Map)}).
+   */
+  public static final class Routed {
+    private final PCollection<OutputRecord> matched;
+    private final java.util.function.Supplier<PCollection<OutputRecord>> unmatched;
+    private final java.util.function.Supplier<PCollection<OutputRecord>> errors;
+    private final PCollection<JudgedTweet> judged;
+    private final PCollection<CountReport> counts;
+
+    Routed(
+        PCollection<OutputRecord> matched,
+        java.util.function.Supplier<PCollection<OutputRecord>> unmatched,
+        java.util.function.Supplier<PCollection<OutputRecord>> errors,
+        PCollection<JudgedTweet> judged,
+        PCollection<CountReport> counts) {
+      this.matched = matched;
+      this.unmatched = unmatched;
+      this.errors = errors;
+      this.judged = judged;
+      this.counts = counts;
+    }
+
+    public PCollection<OutputRecord> matched() {
+      return matched;
+    }
+
+    public PCollection<OutputRecord> unmatched() {
+      return unmatched.get();
+    }
+
+    public PCollection<OutputRecord> errors() {
+      return errors.get();
+    }
+
+    public PCollection<JudgedTweet> judged() {
+      return judged;
+    }
+
+    public PCollection<CountReport> counts() {
+      return counts;
+    }
+  }
 
   public static PipelineResult run(LinkwatchOptions options) {
     // The runner module's defaults first: some of them shape the source (Spark: no offset commits).
@@ -52,8 +90,10 @@ public final class LinkwatchPipeline {
             ? FileIo.readLines(options.getInput(), settings.windowing().timeDomain())
             : KafkaIo.readTweets(options, settings);
     Sinks sinks = files ? FileIo.sinks(options.getOutput()) : KafkaIo.sinks(options, settings);
+    // Before Pipeline.create, which lets LinkwatchSparkRunner name Beam's SparkRunner instead of itself.
+    boolean oneOutput = OneOutputPerStep.class.isAssignableFrom(options.getRunner());
     Pipeline pipeline = Pipeline.create(options);
-    buildPipeline(pipeline, settings, source, sinks);
+    buildPipeline(pipeline, settings, source, sinks, oneOutput);
     return pipeline.run();
   }
 
@@ -68,9 +108,22 @@ public final class LinkwatchPipeline {
       Settings settings,
       PTransform<PBegin, PCollection<SourceRecord>> source,
       Sinks sinks) {
+    return buildPipeline(pipeline, settings, source, sinks, false);
+  }
+
+  /**
+   * {@link #buildPipeline(Pipeline, Settings, PTransform, Sinks)}, with the multi-output steps made as
+   * one output each when {@code oneOutputPerStep} (for runners that declare {@link OneOutputPerStep}).
+   */
+  public static Routed buildPipeline(
+      Pipeline pipeline,
+      Settings settings,
+      PTransform<PBegin, PCollection<SourceRecord>> source,
+      Sinks sinks,
+      boolean oneOutputPerStep) {
     PCollection<SourceRecord> records = pipeline.apply("ReadRecords", source);
-    ParseTweet.Result parsed =
-        records.apply("ParseTweet", ParseTweet.create().withFormat(settings.inputFormat()));
+    ParseTweet parse = ParseTweet.create().withFormat(settings.inputFormat());
+    ParseTweet.Result parsed = records.apply("ParseTweet", oneOutputPerStep ? parse.withOneOutput() : parse);
     PCollection<JudgedTweet> judged =
         parsed
             .posts()
@@ -86,18 +139,18 @@ public final class LinkwatchPipeline {
                     .withRefresh(settings.catalogRefresh())
                     .withMinMatches(settings.minMatches())
                     .withFuzzy(settings.fuzzy()));
+    RouteByOutcome route = RouteByOutcome.create().withMaxRecordBytes(settings.maxRecordBytes());
     RouteByOutcome.Result routed =
-        judged.apply(
-            "RouteByOutcome", RouteByOutcome.create().withMaxRecordBytes(settings.maxRecordBytes()));
+        judged.apply("RouteByOutcome", oneOutputPerStep ? route.withOneOutput() : route);
 
     WriteChannels out = new WriteChannels(sinks, settings.maxRecordBytes());
     PCollection<OutputRecord> matched = out.write(Channel.MATCHED, "Matched", routed.matched());
-    PCollection<OutputRecord> unmatched =
+    java.util.function.Supplier<PCollection<OutputRecord>> unmatched =
         out.write(
             Channel.UNMATCHED,
             "Unmatched",
             branches("Unmatched", routed.unmatched(), "Notices", parsed.notices()));
-    PCollection<OutputRecord> errors =
+    java.util.function.Supplier<PCollection<OutputRecord>> errors =
         out.write(
             Channel.ERRORS,
             "DeadLetters",

@@ -53,21 +53,47 @@ final class WriteChannels {
    * Writes one channel fed by several branches and returns them joined (for callers and tests):
    * {@code Write<branch>} per branch where the sink allows it, else the joined records once
    * ({@code Write<name>}).
+   *
+   * <p>Where each branch has its own writer, the join ({@code Join<name>}) is added to the pipeline only
+   * when a caller asks for it (before the run). Unused, it costs nothing on Flink, but Beam's Spark
+   * runner runs every unused output as a Spark job of its own each microbatch, and caches (encodes,
+   * stores and decodes again) every collection read by two steps: the join would make each branch
+   * one of those.
    */
-  PCollection<OutputRecord> write(
+  java.util.function.Supplier<PCollection<OutputRecord>> write(
       Channel channel, String name, Map<String, PCollection<OutputRecord>> branches) {
-    PCollectionList<OutputRecord> list =
-        PCollectionList.empty(branches.values().iterator().next().getPipeline());
-    for (PCollection<OutputRecord> branch : branches.values()) {
-      list = list.and(branch);
-    }
-    PCollection<OutputRecord> joined = list.apply("Join" + name, Flatten.pCollections());
+    java.util.function.Supplier<PCollection<OutputRecord>> joined = new Joined(name, branches);
     if (sinks.writesEachBranch()) {
       branches.forEach((branch, records) -> records.apply("Write" + branch, sinks.to(channel, branch)));
     } else {
-      joined.apply("Write" + name, sinks.to(channel));
+      joined.get().apply("Write" + name, sinks.to(channel));
     }
     return joined;
+  }
+
+  /** The branches flattened into one collection, made once, on first use. */
+  private static final class Joined implements java.util.function.Supplier<PCollection<OutputRecord>> {
+    private final String name;
+    private final Map<String, PCollection<OutputRecord>> branches;
+    private PCollection<OutputRecord> joined;
+
+    Joined(String name, Map<String, PCollection<OutputRecord>> branches) {
+      this.name = name;
+      this.branches = branches;
+    }
+
+    @Override
+    public synchronized PCollection<OutputRecord> get() {
+      if (joined == null) {
+        PCollectionList<OutputRecord> list =
+            PCollectionList.empty(branches.values().iterator().next().getPipeline());
+        for (PCollection<OutputRecord> branch : branches.values()) {
+          list = list.and(branch);
+        }
+        joined = list.apply("Join" + name, Flatten.pCollections());
+      }
+      return joined;
+    }
   }
 
   /** Dead letters as error records, their original bytes cut to what the channel takes. */

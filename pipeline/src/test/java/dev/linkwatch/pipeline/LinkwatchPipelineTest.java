@@ -82,6 +82,16 @@ public class LinkwatchPipelineTest {
 
   @Test
   public void everyRecordIsRoutedOnceWithItsOutcome() {
+    everyRecordIsRoutedOnceWithItsOutcome(false);
+  }
+
+  /** Spark's shape (OneOutputPerStep): the multi-output steps as one collection split by filters. */
+  @Test
+  public void everyRecordIsRoutedOnceWithItsOutcomeWhenEachStepHasOneOutput() {
+    everyRecordIsRoutedOnceWithItsOutcome(true);
+  }
+
+  private void everyRecordIsRoutedOnceWithItsOutcome(boolean oneOutputPerStep) {
     List<SourceRecord> input = new ArrayList<>();
     List<byte[]> lines = fixtureLines();
     for (int i = 0; i < lines.size(); i++) {
@@ -94,7 +104,7 @@ public class LinkwatchPipelineTest {
     Settings settings = Settings.from(ConfigFile.parse("--unshorten=false"));
     LinkwatchPipeline.Routed routed =
         LinkwatchPipeline.buildPipeline(
-            p, settings, new CreateSource(input), discard());
+            p, settings, new CreateSource(input), discard(), oneOutputPerStep);
 
     PAssert.that(routed.matched().apply("M", MapElements.into(TypeDescriptors.strings()).via(LinkwatchPipelineTest::summary)))
         .containsInAnyOrder("0:matched:2", "1:matched:2", "3:matched:2"); // 3: a manual "RT @" is an original

@@ -10,11 +10,9 @@ import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
-import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * Parses raw record values: Twitter v1.1 or X v2 JSON, Bluesky Jetstream events, Mastodon statuses and
@@ -71,17 +69,29 @@ public final class ParseTweet extends PTransform<PCollection<SourceRecord>, Pars
       return tuple.get(EVENTS);
     }
   }
+  private static final OneOutput OUTPUTS = OneOutput.tagged(java.util.List.of(POSTS, NOTICES, FAILURES, EVENTS));
+
   private final TweetParser.ParseLimits limits;
   private final RecordFormat format;
+  private final OneOutput outputs;
 
-  private ParseTweet(TweetParser.ParseLimits limits, RecordFormat format) {
+  private ParseTweet(TweetParser.ParseLimits limits, RecordFormat format, OneOutput outputs) {
     this.limits = limits;
     this.format = format;
+    this.outputs = outputs;
   }
 
   /** Default limits; each record's shape recognised on its own. */
   public static ParseTweet create() {
-    return new ParseTweet(TweetParser.ParseLimits.defaults(), RecordFormat.AUTO);
+    return new ParseTweet(TweetParser.ParseLimits.defaults(), RecordFormat.AUTO, OUTPUTS);
+  }
+
+  /**
+   * The same outputs, made as one collection that a filter per output splits: for Beam's Spark runner,
+   * which otherwise decodes every output element once per output ({@link OneOutput} says why).
+   */
+  public ParseTweet withOneOutput() {
+    return new ParseTweet(limits, format, OUTPUTS.oneCollection());
   }
 
   /** Reads every record as {@code newFormat}; {@link RecordFormat#AUTO} recognises each record. */
@@ -89,7 +99,7 @@ public final class ParseTweet extends PTransform<PCollection<SourceRecord>, Pars
     if (newFormat == null) {
       throw new IllegalArgumentException("withFormat(format): format must not be null");
     }
-    return new ParseTweet(limits, newFormat);
+    return new ParseTweet(limits, newFormat, outputs);
   }
 
   /** Tighter or looser limits on nesting, string and record size, and URLs per tweet. */
@@ -97,20 +107,17 @@ public final class ParseTweet extends PTransform<PCollection<SourceRecord>, Pars
     if (newLimits == null) {
       throw new IllegalArgumentException("withLimits(limits): limits must not be null");
     }
-    return new ParseTweet(newLimits, format);
+    return new ParseTweet(newLimits, format, outputs);
   }
 
   @Override
   public Result expand(PCollection<SourceRecord> input) {
     PCollectionTuple out =
-        input.apply(
+        outputs.apply(
+            input,
             "ParseJson",
-            ParDo.of(new ParseFn(limits, format))
-                .withOutputTags(POSTS, TupleTagList.of(NOTICES).and(FAILURES).and(EVENTS)));
-    out.get(POSTS).setCoder(TweetRecord.coder());
-    out.get(NOTICES).setCoder(OutputRecord.coder());
-    out.get(FAILURES).setCoder(DeadLetter.coder());
-    out.get(EVENTS).setCoder(CountEvent.coder());
+            new ParseFn(limits, format, outputs),
+            java.util.List.of(TweetRecord.coder(), OutputRecord.coder(), DeadLetter.coder(), CountEvent.coder()));
     return new Result(out);
   }
 
@@ -120,11 +127,13 @@ public final class ParseTweet extends PTransform<PCollection<SourceRecord>, Pars
     private final Counter malformed = Metrics.counter(ParseTweet.class, "malformed");
     private final TweetParser.ParseLimits limits;
     private final RecordFormat format;
+    private final OneOutput outputs;
     private transient RecordParser parser;
 
-    ParseFn(TweetParser.ParseLimits limits, RecordFormat format) {
+    ParseFn(TweetParser.ParseLimits limits, RecordFormat format, OneOutput outputs) {
       this.limits = limits;
       this.format = format;
+      this.outputs = outputs;
     }
 
     @Setup
@@ -138,12 +147,12 @@ public final class ParseTweet extends PTransform<PCollection<SourceRecord>, Pars
         var parsed = parser.parse(record.value() == null ? new byte[0] : record.value());
         if (parsed instanceof Tweet tweet) {
           tweets.inc();
-          out.get(POSTS).output(new TweetRecord(record, tweet));
+          outputs.emit(out, POSTS, new TweetRecord(record, tweet));
         } else if (parsed instanceof StreamNotice notice) {
           notices.inc();
           NoticeRecord n = new NoticeRecord(record, notice.kind(), notice.platform());
-          out.get(NOTICES).output(OutputRecord.from(record, Enrichment.notice(n)));
-          out.get(EVENTS).output(CountEvent.of(CountEvent.Outcome.NOTICE).on(n.platform()).lateIf(record.tooLate()));
+          outputs.emit(out, NOTICES, OutputRecord.from(record, Enrichment.notice(n)));
+          outputs.emit(out, EVENTS, CountEvent.of(CountEvent.Outcome.NOTICE).on(n.platform()).lateIf(record.tooLate()));
         }
       } catch (MalformedTweetException e) {
         fail(out, DeadLetter.of(record, STEP, e.getMessage()));
@@ -157,8 +166,8 @@ public final class ParseTweet extends PTransform<PCollection<SourceRecord>, Pars
 
     private void fail(MultiOutputReceiver out, DeadLetter letter) {
       malformed.inc();
-      out.get(FAILURES).output(letter);
-      out.get(EVENTS).output(CountEvent.of(CountEvent.Outcome.ERRORED).lateIf(letter.source().tooLate()));
+      outputs.emit(out, FAILURES, letter);
+      outputs.emit(out, EVENTS, CountEvent.of(CountEvent.Outcome.ERRORED).lateIf(letter.source().tooLate()));
     }
   }
 }

@@ -4,11 +4,9 @@ import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
-import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * Splits judged tweets by outcome and renders each as the record its topic expects.
@@ -62,14 +60,26 @@ public final class RouteByOutcome extends PTransform<PCollection<JudgedTweet>, R
       return tuple.get(EVENTS);
     }
   }
-  private final int maxRecordBytes;
+  private static final OneOutput OUTPUTS = OneOutput.tagged(java.util.List.of(MATCHED, UNMATCHED, ERRORS, EVENTS));
 
-  private RouteByOutcome(int maxRecordBytes) {
+  private final int maxRecordBytes;
+  private final OneOutput outputs;
+
+  private RouteByOutcome(int maxRecordBytes, OneOutput outputs) {
     this.maxRecordBytes = maxRecordBytes;
+    this.outputs = outputs;
   }
 
   public static RouteByOutcome create() {
-    return new RouteByOutcome(DEFAULT_MAX_RECORD_BYTES);
+    return new RouteByOutcome(DEFAULT_MAX_RECORD_BYTES, OUTPUTS);
+  }
+
+  /**
+   * The same outputs, made as one collection that a filter per output splits: for Beam's Spark runner,
+   * which otherwise decodes every output element once per output ({@link OneOutput} says why).
+   */
+  public RouteByOutcome withOneOutput() {
+    return new RouteByOutcome(maxRecordBytes, OUTPUTS.oneCollection());
   }
 
   /** The largest output value allowed; set it below the producer's {@code max.request.size}. */
@@ -78,20 +88,17 @@ public final class RouteByOutcome extends PTransform<PCollection<JudgedTweet>, R
       throw new IllegalArgumentException(
           "withMaxRecordBytes(bytes): must be at least 1024, was " + bytes);
     }
-    return new RouteByOutcome(bytes);
+    return new RouteByOutcome(bytes, outputs);
   }
 
   @Override
   public Result expand(PCollection<JudgedTweet> input) {
     PCollectionTuple out =
-        input.apply(
+        outputs.apply(
+            input,
             "RouteAndRender",
-            ParDo.of(new RouteFn(maxRecordBytes))
-                .withOutputTags(MATCHED, TupleTagList.of(UNMATCHED).and(ERRORS).and(EVENTS)));
-    out.get(MATCHED).setCoder(OutputRecord.coder());
-    out.get(UNMATCHED).setCoder(OutputRecord.coder());
-    out.get(ERRORS).setCoder(DeadLetter.coder());
-    out.get(EVENTS).setCoder(CountEvent.coder());
+            new RouteFn(maxRecordBytes, outputs),
+            java.util.List.of(OutputRecord.coder(), OutputRecord.coder(), DeadLetter.coder(), CountEvent.coder()));
     return new Result(out);
   }
 
@@ -100,16 +107,17 @@ public final class RouteByOutcome extends PTransform<PCollection<JudgedTweet>, R
     private final Counter unmatched = Metrics.counter(RouteByOutcome.class, "unmatched");
     private final Counter errors = Metrics.counter(RouteByOutcome.class, "errors");
     private final int maxRecordBytes;
+    private final OneOutput outputs;
 
-    RouteFn(int maxRecordBytes) {
+    RouteFn(int maxRecordBytes, OneOutput outputs) {
       this.maxRecordBytes = maxRecordBytes;
+      this.outputs = outputs;
     }
 
     private void error(MultiOutputReceiver out, DeadLetter letter, String platform) {
       errors.inc();
-      out.get(ERRORS).output(letter);
-      out.get(EVENTS)
-          .output(CountEvent.of(CountEvent.Outcome.ERRORED).on(platform).lateIf(letter.source().tooLate()));
+      outputs.emit(out, ERRORS, letter);
+      outputs.emit(out, EVENTS, CountEvent.of(CountEvent.Outcome.ERRORED).on(platform).lateIf(letter.source().tooLate()));
     }
 
     @ProcessElement
@@ -124,8 +132,8 @@ public final class RouteByOutcome extends PTransform<PCollection<JudgedTweet>, R
             return;
           }
           matched.inc();
-          out.get(MATCHED).output(OutputRecord.from(source, value));
-          out.get(EVENTS).output(matchedEvent(tweet).lateIf(source.tooLate()));
+          outputs.emit(out, MATCHED, OutputRecord.from(source, value));
+          outputs.emit(out, EVENTS, matchedEvent(tweet).lateIf(source.tooLate()));
         }
         case UNMATCHED -> {
           byte[] value = Enrichment.unmatched(tweet);
@@ -134,9 +142,8 @@ public final class RouteByOutcome extends PTransform<PCollection<JudgedTweet>, R
             return;
           }
           unmatched.inc();
-          out.get(UNMATCHED).output(OutputRecord.from(source, value));
-          out.get(EVENTS)
-              .output(
+          outputs.emit(out, UNMATCHED, OutputRecord.from(source, value));
+          outputs.emit(out, EVENTS, 
                   CountEvent.of(CountEvent.Outcome.UNMATCHED)
                       .on(platform)
                       .withLinks(CountEvent.LinkTally.of(tweet.links()))

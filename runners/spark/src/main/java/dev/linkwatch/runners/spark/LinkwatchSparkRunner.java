@@ -5,6 +5,7 @@ import dev.linkwatch.pipeline.FileIoOptions;
 import dev.linkwatch.pipeline.KafkaWriteOptions;
 import dev.linkwatch.pipeline.kafka.KeepsPartitionOrder;
 import dev.linkwatch.pipeline.KafkaReadOptions;
+import dev.linkwatch.pipeline.OneOutputPerStep;
 import dev.linkwatch.pipeline.RunnerDefaults;
 import java.time.Duration;
 import org.apache.beam.runners.spark.SparkPipelineOptions;
@@ -37,11 +38,14 @@ import org.apache.beam.sdk.options.StreamingOptions;
  * {@code mapPartitions} over that task's iterator, one bundle per partition, and linkwatch has no
  * shuffle between the read and the writers.
  *
+ * <p>It gets linkwatch's multi-output steps as one output each ({@link OneOutputPerStep} says why).
+ *
  * <p>Also: Spark's recovery lines (checkpoint loaded, batches rescheduled) at INFO when the engine log
  * goes to a file, a bounded stop ({@link BoundedStop}), and a halt when a Spark job fails ({@link
  * HaltOnFailedJob}) so that the failed microbatch is run again by a restart instead of skipped.
  */
-public final class LinkwatchSparkRunner extends PipelineRunner<PipelineResult> implements KeepsPartitionOrder {
+public final class LinkwatchSparkRunner extends PipelineRunner<PipelineResult>
+    implements KeepsPartitionOrder, OneOutputPerStep {
   static final long BATCH_INTERVAL_MILLIS = 5_000;
   static final long MIN_READ_MILLIS = 2_000;
   /** How long the JVM may take to end after SIGTERM before it is halted. */

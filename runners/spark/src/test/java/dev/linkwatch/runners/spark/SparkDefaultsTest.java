@@ -85,4 +85,11 @@ class SparkDefaultsTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("exactlyOnce: needs --checkpointDir on Spark");
   }
+
+  /** Spark gets ParseTweet and RouteByOutcome as one output each (OneOutputPerStep says why). */
+  @Test
+  void sparkGetsOneOutputPerStep() {
+    assertThat(dev.linkwatch.pipeline.OneOutputPerStep.class.isAssignableFrom(LinkwatchSparkRunner.class)).isTrue();
+    assertThat(dev.linkwatch.pipeline.OneOutputPerStep.class.isAssignableFrom(org.apache.beam.runners.spark.SparkRunner.class)).isFalse();
+  }
 }

@@ -33,7 +33,7 @@ class RealSourcesParityIT {
       Map.of(
           "direct", List.of("--runner=DirectRunner"),
           "flink", List.of("--runner=FlinkRunner", "--parallelism=2"),
-          "spark", List.of("--runner=SparkRunner", "--sparkMaster=local[2]"));
+          "spark", List.of("--runner=LinkwatchSparkRunner", "--sparkMaster=local[2]"));
 
   @Test
   void everyRealSampleRoutesAsTheRulesSayAndTheSameOnAllThreeRunners(@TempDir Path dir) throws Exception {

@@ -50,7 +50,7 @@ class ThreeRunnerKafkaParityIT {
       Map.of(
           "direct", List.of("--runner=DirectRunner"),
           "flink", List.of("--runner=FlinkRunner", "--parallelism=2"),
-          "spark", List.of("--runner=SparkRunner", "--sparkMaster=local[2]"));
+          "spark", List.of("--runner=LinkwatchSparkRunner", "--sparkMaster=local[2]"));
 
   @Test
   void directFlinkAndSparkGiveTheSameRecordsAndCounts(LocalKafka kafka, @TempDir Path dir) throws Exception {
