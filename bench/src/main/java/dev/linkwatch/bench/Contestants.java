@@ -15,17 +15,18 @@ import java.util.Map;
 final class Contestants {
 
   static final Map<String, String> DESCRIPTIONS =
-      Map.of(
-          "limit-all", "limit-all: the limit on every core, partitions split between threads",
-          "flink", "linkwatch, embedded Flink, parallelism 2",
-          "flink-floor", "floor: linkwatch's Kafka read and write on embedded Flink, parallelism 2, no rules (each record copied as it is)",
-          "flink-copying", "linkwatch, embedded Flink, parallelism 2, Beam's copying and metrics on",
-          "flink-1s-bundles", "linkwatch, embedded Flink, parallelism 2, Beam's 1 s bundles",
-          "spark", "linkwatch, Spark local[2] (bounded read)",
-          "spark-streaming", "linkwatch, Spark local[2] streaming (unbounded, as run)",
-          "direct", "linkwatch, DirectRunner (enforcement off)",
-          "limit", "limit: plain consumer, same rules, producer, 1 thread",
-          "original", "original's algorithm, plain loop, 1 thread");
+      Map.ofEntries(
+          Map.entry("limit-all", "limit-all: the limit on every core, partitions split between threads"),
+          Map.entry("flink", "linkwatch, embedded Flink, parallelism 2"),
+          Map.entry("flink-floor", "floor: linkwatch's Kafka read and write on embedded Flink, parallelism 2, no rules (each record copied as it is)"),
+          Map.entry("flink-checkpointed", "linkwatch, embedded Flink, parallelism 2, checkpoints every 10 s as with --checkpointDir"),
+          Map.entry("flink-copying", "linkwatch, embedded Flink, parallelism 2, Beam's copying and metrics on"),
+          Map.entry("flink-1s-bundles", "linkwatch, embedded Flink, parallelism 2, Beam's 1 s bundles"),
+          Map.entry("spark", "linkwatch, Spark local[2] (bounded read)"),
+          Map.entry("spark-streaming", "linkwatch, Spark local[2] streaming (unbounded, as run)"),
+          Map.entry("direct", "linkwatch, DirectRunner (enforcement off)"),
+          Map.entry("limit", "limit: plain consumer, same rules, producer, 1 thread"),
+          Map.entry("original", "original's algorithm, plain loop, 1 thread"));
 
   private final EndToEndBench.Config config;
 
@@ -139,7 +140,7 @@ final class Contestants {
         cmd.add("--windowSeconds=21600");
         cmd.add("--slideSeconds=30");
         switch (contestant) {
-          case "flink", "flink-floor", "flink-copying", "flink-1s-bundles" -> {
+          case "flink", "flink-floor", "flink-copying", "flink-1s-bundles", "flink-checkpointed" -> {
             // As ./linkwatch run --runner=flink runs it.
             cmd.add("--runner=LinkwatchFlinkRunner");
             cmd.add("--streaming=true");
@@ -149,6 +150,11 @@ final class Contestants {
               cmd.add("--objectReuse=false");
               cmd.add("--fasterCopy=false");
               cmd.add("--disableMetrics=false");
+            }
+            if (contestant.equals("flink-checkpointed")) {
+              // What a production job pays for its checkpoints (LinkwatchFlinkRunner's 10 s interval, heap
+              // state to a local directory, faster copy off).
+              cmd.add("--checkpointDir=" + config.workDir().resolve(prefix + ".checkpoints"));
             }
             if (contestant.equals("flink-1s-bundles")) {
               cmd.add("--maxBundleTimeMills=1000"); // Beam's streaming default; linkwatch's is 100 ms
