@@ -66,7 +66,8 @@ class SparkClusterIT {
     }
     ClusterInput.produce(kafka.bootstrapServers(), TWEETS, 2, 7, onCluster, onDirect);
 
-    List<String> args = new ArrayList<>(List.of("run", "--runner=SparkRunner"));
+    // The README's command: linkwatch's runner, which spark-submit does not name for you.
+    List<String> args = new ArrayList<>(List.of("run", "--runner=LinkwatchSparkRunner"));
     args.addAll(ClusterInput.pipelineArgs(kafka.bootstrapServers(), onCluster, 20));
     ChildJvm submit = submit("spark-submit", args);
     // The DirectRunner reads its copy meanwhile, in this JVM.
