@@ -18,6 +18,7 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
+import java.util.function.Supplier;
 
 /**
  * The linkwatch job: read raw records, parse, classify URLs, match the catalog, route by outcome, and
@@ -36,15 +37,15 @@ public final class LinkwatchPipeline {
    */
   public static final class Routed {
     private final PCollection<OutputRecord> matched;
-    private final java.util.function.Supplier<PCollection<OutputRecord>> unmatched;
-    private final java.util.function.Supplier<PCollection<OutputRecord>> errors;
+    private final Supplier<PCollection<OutputRecord>> unmatched;
+    private final Supplier<PCollection<OutputRecord>> errors;
     private final PCollection<JudgedTweet> judged;
     private final PCollection<CountReport> counts;
 
     Routed(
         PCollection<OutputRecord> matched,
-        java.util.function.Supplier<PCollection<OutputRecord>> unmatched,
-        java.util.function.Supplier<PCollection<OutputRecord>> errors,
+        Supplier<PCollection<OutputRecord>> unmatched,
+        Supplier<PCollection<OutputRecord>> errors,
         PCollection<JudgedTweet> judged,
         PCollection<CountReport> counts) {
       this.matched = matched;
@@ -145,12 +146,12 @@ public final class LinkwatchPipeline {
 
     WriteChannels out = new WriteChannels(sinks, settings.maxRecordBytes());
     PCollection<OutputRecord> matched = out.write(Channel.MATCHED, "Matched", routed.matched());
-    java.util.function.Supplier<PCollection<OutputRecord>> unmatched =
+    Supplier<PCollection<OutputRecord>> unmatched =
         out.write(
             Channel.UNMATCHED,
             "Unmatched",
             branches("Unmatched", routed.unmatched(), "Notices", parsed.notices()));
-    java.util.function.Supplier<PCollection<OutputRecord>> errors =
+    Supplier<PCollection<OutputRecord>> errors =
         out.write(
             Channel.ERRORS,
             "DeadLetters",

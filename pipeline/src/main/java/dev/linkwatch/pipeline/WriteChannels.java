@@ -5,6 +5,7 @@ import dev.linkwatch.transforms.DeadLetter;
 import dev.linkwatch.transforms.OutputRecord;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.FlatMapElements;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -60,9 +61,9 @@ final class WriteChannels {
    * stores and decodes again) every collection read by two steps: the join would make each branch
    * one of those.
    */
-  java.util.function.Supplier<PCollection<OutputRecord>> write(
+  Supplier<PCollection<OutputRecord>> write(
       Channel channel, String name, Map<String, PCollection<OutputRecord>> branches) {
-    java.util.function.Supplier<PCollection<OutputRecord>> joined = new Joined(name, branches);
+    Supplier<PCollection<OutputRecord>> joined = new Joined(name, branches);
     if (sinks.writesEachBranch()) {
       branches.forEach((branch, records) -> records.apply("Write" + branch, sinks.to(channel, branch)));
     } else {
@@ -72,7 +73,7 @@ final class WriteChannels {
   }
 
   /** The branches flattened into one collection, made once, on first use. */
-  private static final class Joined implements java.util.function.Supplier<PCollection<OutputRecord>> {
+  private static final class Joined implements Supplier<PCollection<OutputRecord>> {
     private final String name;
     private final Map<String, PCollection<OutputRecord>> branches;
     private PCollection<OutputRecord> joined;
