@@ -165,13 +165,16 @@ final class Contestants {
             cmd.add("--runner=SparkRunner");
             cmd.add("--sparkMaster=local[2]");
             cmd.add("--maxReadRecords=" + expected);
+            cmd.addAll(config.sparkArgs());
           }
           case "spark-streaming" -> {
             // As ./linkwatch run --runner=spark --streaming=true runs it: the unbounded job with the
-            // Spark streaming defaults LinkwatchSparkRunner sets (microbatch, read time), nothing tuned here.
+            // Spark streaming defaults LinkwatchSparkRunner sets (microbatch, read time), nothing tuned here
+            // unless --spark-args says so.
             cmd.add("--runner=LinkwatchSparkRunner");
             cmd.add("--streaming=true");
             cmd.add("--sparkMaster=local[2]");
+            cmd.addAll(config.sparkArgs());
           }
           case "direct" -> {
             cmd.add("--runner=DirectRunner");

@@ -55,6 +55,7 @@ public final class EndToEndBench {
       String childHeap,
       String sparkHeap,
       List<String> flinkArgs,
+      List<String> sparkArgs,
       Path projectDir,
       Path workDir,
       long seed,

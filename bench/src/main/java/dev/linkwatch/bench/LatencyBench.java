@@ -111,7 +111,7 @@ public final class LatencyBench {
     EndToEndBench.Config probe =
         new EndToEndBench.Config(
             100_000, 1, List.of("limit-all"), e.catalogNames(), e.originalRecords(), e.directRecords(), e.sparkStreamingRecords(),
-            e.childHeap(), e.sparkHeap(), e.flinkArgs(), e.projectDir(), e.workDir().resolve("probe"),
+            e.childHeap(), e.sparkHeap(), e.flinkArgs(), e.sparkArgs(), e.projectDir(), e.workDir().resolve("probe"),
             e.seed(), 0, 0);
     log.println("  measuring limit-all's rate (100 000 tweets) for the 80 % step ...");
     EndToEndBench.Result r = new EndToEndBench(probe, log).run();

@@ -88,6 +88,12 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "e2e/memory/latency: where the JSON result goes (default bench-results/<section>.json).")
   java.nio.file.Path json;
 
+  @Option(
+      names = "--spark-args",
+      split = ",",
+      description = "e2e, latency: pipeline flags for the Spark contestants, comma-separated, e.g. --spark-args=--batchIntervalMillis=2000,--minReadTimeMillis=1000 (other extra --name=value flags go to the Flink contestants).")
+  List<String> sparkArgs = new java.util.ArrayList<>();
+
   @picocli.CommandLine.Unmatched List<String> runnerArgs = new java.util.ArrayList<>();
 
   @Override
@@ -172,7 +178,7 @@ final class BenchCommand implements Callable<Integer> {
             n, r, who, catalogNames, originalRecords != null ? originalRecords : quick ? 2_000 : 5_000,
             directRecords != null ? directRecords : quick ? 5_000 : 20_000,
             sparkRecords != null ? sparkRecords : 200_000,
-            childHeap, sparkHeap, flinkArgs, project, work, 2017, mins, rate);
+            childHeap, sparkHeap, flinkArgs, sparkArgs, project, work, 2017, mins, rate);
     var bench = new dev.linkwatch.bench.EndToEndBench(config, System.out);
     System.out.printf(
         memory
@@ -231,7 +237,7 @@ final class BenchCommand implements Callable<Integer> {
     java.nio.file.Path work = java.nio.file.Files.createTempDirectory("linkwatch-bench-");
     var e2e =
         new dev.linkwatch.bench.EndToEndBench.Config(
-            0, 1, who, catalogNames, 0, 0, 0, childHeap, sparkHeap, flinkArgs, LocalState.HOME, work, 2017, 0, 0);
+            0, 1, who, catalogNames, 0, 0, 0, childHeap, sparkHeap, flinkArgs, sparkArgs, LocalState.HOME, work, 2017, 0, 0);
     System.out.printf(
         "bench latency: rates %s tweets/s, %d s measured after %d s warm-up, catalog of %d names%n",
         String.join(",", given), measured, warmup, catalogNames);

@@ -30,6 +30,9 @@ final class BoundedStop {
   /** Above the executor's hook (Spark's default priority), so it runs first. */
   static final int STOP_STREAMING_PRIORITY = ShutdownHookManager.DEFAULT_SHUTDOWN_PRIORITY() + 10;
 
+  /** The end of the line printed when the halt ends the JVM (tests look for it). */
+  static final String HALTING = " s of the stop signal; halting";
+
   private static final AtomicBoolean INSTALLED = new AtomicBoolean();
   private static volatile boolean stopping;
 
@@ -79,7 +82,7 @@ final class BoundedStop {
                 return;
               }
               System.err.println(
-                  "linkwatch: Spark did not stop within " + within.toSeconds() + " s of the stop signal; halting");
+                  "linkwatch: Spark did not stop within " + within.toSeconds() + HALTING);
               Runtime.getRuntime().halt(143);
             },
             "linkwatch-bounded-stop");
