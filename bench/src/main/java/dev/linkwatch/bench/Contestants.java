@@ -42,6 +42,11 @@ final class Contestants {
     }
   }
 
+  /** Whether the contestant writes in microbatches (its steady window is measured differently). */
+  static boolean microbatch(String contestant) {
+    return contestant.equals("spark-streaming");
+  }
+
   static String runnerOf(String contestant) {
     return switch (contestant) {
       case "spark", "spark-streaming" -> "spark";
