@@ -86,6 +86,10 @@ final class RunCommand implements Callable<Integer> {
       options.setBootstrapServers(LocalState.bootstrap(null));
     }
     Settings settings = Settings.from(options);
+    // The runner module's own defaults (Spark streaming's batch interval, ...), set now so the start-up
+    // line names them; before the checks of files and Kafka, so that a runner's refusal of the options
+    // (Spark's exactly-once without --checkpointDir) comes first, as other option errors do.
+    String runnerDefaults = dev.linkwatch.pipeline.RunnerDefaults.applyAll(options);
     Path stdoutDir = null;
     List<Path> inputs = List.of();
     if (files) {
@@ -116,8 +120,6 @@ final class RunCommand implements Callable<Integer> {
           waitForKafka,
           err);
     }
-    // The runner module's own defaults (Spark streaming's batch interval, ...), set now so the line names them.
-    String runnerDefaults = dev.linkwatch.pipeline.RunnerDefaults.applyAll(options);
     err.println(startLine(options, settings, input, output) + (runnerDefaults.isEmpty() ? "" : "; " + runnerDefaults));
 
     PipelineResult result = LinkwatchPipeline.run(options);

@@ -92,4 +92,25 @@ class SparkDefaultsTest {
     assertThat(dev.linkwatch.pipeline.OneOutputPerStep.class.isAssignableFrom(LinkwatchSparkRunner.class)).isTrue();
     assertThat(dev.linkwatch.pipeline.OneOutputPerStep.class.isAssignableFrom(org.apache.beam.runners.spark.SparkRunner.class)).isFalse();
   }
+
+  /**
+   * The runner's refusal comes before the checks of Kafka, as every other option error does: a user
+   * without a broker running was told Kafka was unreachable, fixed that, and only then learnt the
+   * options were wrong. Port 1 on loopback: nothing listens there, and a check would time out.
+   */
+  @Test
+  void theCommandLineRefusesExactlyOnceWithoutACheckpointDirBeforeLookingForKafka() {
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    long start = System.nanoTime();
+    int code =
+        dev.linkwatch.cli.Main.execute(
+            new java.io.PrintStream(new java.io.ByteArrayOutputStream()),
+            new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8),
+            "run", "--runner=LinkwatchSparkRunner", "--exactlyOnce=true", "--bootstrapServers=127.0.0.1:1");
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .contains("exactlyOnce: needs --checkpointDir on Spark")
+        .doesNotContain("cannot reach Kafka");
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(5));
+  }
 }
