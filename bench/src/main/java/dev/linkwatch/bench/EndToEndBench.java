@@ -233,16 +233,17 @@ public final class EndToEndBench {
       }
       long launched = System.nanoTime();
       Child child = start(command);
-      long tenth = 0;
-      long ninetieth = 0;
-      // CPU time the contestant's JVM spent (all its threads) at the 10 % and 90 % marks: what a
+      long windowStart = 0;
+      long windowEnd = 0;
+      // The steady window: from the 10 % to the 90 % mark of the outputs. CPU time the contestant's JVM
+      // spent (all its threads) at its ends: what a
       // tweet costs in steady state, which a loaded machine slows but does not inflate the way it
       // does wall-clock rates. Start-up (catalog build, engine start) stays outside the window.
-      long cpuAtTenth = -1;
-      long cpuAtNinetieth = -1;
+      long cpuAtWindowStart = -1;
+      long cpuAtWindowEnd = -1;
       // A microbatch engine writes a batch's outputs in a burst after reading it: on a backlog with
       // long batches the 10-90 % marks can fall inside one or two bursts and time only their writes
-      // (a 10 s batch gave 0.70 of limit-all "steady" against 0.12 for the whole run). Its window runs
+      // (a 10 s batch gave 0.70 of limit-all "steady" against 0.20 for the whole run). Its window runs
       // from the first output to the last instead: every batch after the first, read and written.
       boolean microbatch = Contestants.microbatch(contestant);
       long seenAtFirst = -1;
@@ -260,21 +261,21 @@ public final class EndToEndBench {
         if (microbatch) {
           if (seenAtFirst < 0 && seen > 0) {
             seenAtFirst = seen;
-            tenth = now;
-            cpuAtTenth = cpuNanos(child.jvm);
+            windowStart = now;
+            cpuAtWindowStart = cpuNanos(child.jvm);
           }
           if (seen >= expected) {
-            ninetieth = now;
-            cpuAtNinetieth = cpuNanos(child.jvm);
+            windowEnd = now;
+            cpuAtWindowEnd = cpuNanos(child.jvm);
           }
         } else {
-          if (tenth == 0 && seen >= expected / 10) {
-            tenth = now;
-            cpuAtTenth = cpuNanos(child.jvm);
+          if (windowStart == 0 && seen >= expected / 10) {
+            windowStart = now;
+            cpuAtWindowStart = cpuNanos(child.jvm);
           }
-          if (ninetieth == 0 && seen >= expected * 9 / 10) {
-            ninetieth = now;
-            cpuAtNinetieth = cpuNanos(child.jvm);
+          if (windowEnd == 0 && seen >= expected * 9 / 10) {
+            windowEnd = now;
+            cpuAtWindowEnd = cpuNanos(child.jvm);
           }
         }
         if (seen >= expected) {
@@ -312,11 +313,11 @@ public final class EndToEndBench {
       double seconds = (last - launched) / 1e9;
       double windowRecords = microbatch ? expected - seenAtFirst : expected * 0.8;
       double steady =
-          ninetieth > tenth && tenth > 0 && windowRecords > 0 ? windowRecords / ((ninetieth - tenth) / 1e9) : 0;
+          windowEnd > windowStart && windowStart > 0 && windowRecords > 0 ? windowRecords / ((windowEnd - windowStart) / 1e9) : 0;
       double whole = seen / seconds;
       double cpuPerTweet =
-          cpuAtTenth >= 0 && cpuAtNinetieth > cpuAtTenth && windowRecords > 0
-              ? (cpuAtNinetieth - cpuAtTenth) / 1e3 / windowRecords
+          cpuAtWindowStart >= 0 && cpuAtWindowEnd > cpuAtWindowStart && windowRecords > 0
+              ? (cpuAtWindowEnd - cpuAtWindowStart) / 1e3 / windowRecords
               : Double.NaN;
       if (seen > expected) {
         note = (note.isEmpty() ? "" : note + "; ") + (seen - expected) + " more outputs than inputs";

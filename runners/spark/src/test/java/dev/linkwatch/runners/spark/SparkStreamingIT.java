@@ -1,6 +1,6 @@
 package dev.linkwatch.runners.spark;
 
-import static dev.linkwatch.runners.spark.SparkStreamingJob.HALTED;
+import static dev.linkwatch.runners.spark.BoundedStop.HALTING;
 import static dev.linkwatch.runners.spark.SparkStreamingJob.STOPS_WITHIN;
 import static dev.linkwatch.runners.spark.SparkStreamingJob.secs;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -97,7 +97,7 @@ class SparkStreamingIT {
       int exit = spark.stop(STOPS_WITHIN);
       // Ended by Spark's own stop, not by the halt that backs it up (the executor used to stop first and
       // leave the stream graph locked: halted at 20 s in most SIGTERMs).
-      assertThat(spark.log()).as(spark.tail()).doesNotContain(HALTED);
+      assertThat(spark.log()).as(spark.tail()).doesNotContain(HALTING);
       System.out.printf(
           "spark streaming: %d tweets sent by %.0f s; first batch counts at %.0f s, all %d counted at %.0f s;"
               + " SIGTERM: ended, exit %d, after %.1f s%n",
@@ -170,7 +170,7 @@ class SparkStreamingIT {
           spark.kill();
         } else if (spark.stopOrKill(STOPS_WITHIN).isEmpty()) {
           failures.add("run " + run + ": still alive " + STOPS_WITHIN.toSeconds() + " s after SIGTERM");
-        } else if (spark.log().contains(HALTED)) {
+        } else if (spark.log().contains(HALTING)) {
           failures.add("run " + run + ": SIGTERM ended by the halt, not by Spark's stop");
         }
         stopTook = (System.nanoTime() - before) / 1e9;

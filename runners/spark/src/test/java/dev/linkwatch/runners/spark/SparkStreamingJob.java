@@ -26,8 +26,6 @@ final class SparkStreamingJob {
   static final int RATE = 40;
   /** The promise: Ctrl-C or SIGTERM ends the Spark job within this. */
   static final Duration STOPS_WITHIN = Duration.ofSeconds(30);
-  /** In the job's log when the bounded stop's halt, not Spark's own stop, ended the JVM. */
-  static final String HALTED = BoundedStop.HALTING;
 
   final LocalKafka kafka;
   final String in;
