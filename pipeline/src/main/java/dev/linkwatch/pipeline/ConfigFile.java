@@ -29,8 +29,17 @@ public final class ConfigFile {
 
   /** Builds validated options from {@code args}, reading {@code --config=FILE} when present. */
   public static LinkwatchOptions parse(String... args) {
-    Map<String, String> cli = toMap(List.of(args));
-    Map<String, String> merged = new LinkedHashMap<>();
+    return parse(List.of(), List.of(args));
+  }
+
+  /**
+   * {@link #parse(String...)} of {@code args}, with {@code defaults} for what they leave out: a
+   * caller's own settings (the demo's short batches) that a flag or the config file replaces. Each
+   * list gives an option at most once.
+   */
+  public static LinkwatchOptions parse(List<String> defaults, List<String> args) {
+    Map<String, String> cli = toMap(args);
+    Map<String, String> merged = new LinkedHashMap<>(toMap(defaults));
     String config = cli.get("config");
     if (config != null) {
       merged.putAll(readYaml(Path.of(config)));
@@ -52,7 +61,8 @@ public final class ConfigFile {
   private static String culprit(List<String> beamArgs) {
     for (String arg : beamArgs) {
       try {
-        PipelineOptionsFactory.fromArgs(arg).withValidation().as(LinkwatchOptions.class);
+        // No validation here: alone, a flag would fail on some other option that is required.
+        PipelineOptionsFactory.fromArgs(arg).as(LinkwatchOptions.class);
       } catch (IllegalArgumentException e) {
         int eq = arg.indexOf('=');
         return (eq < 0 ? arg.substring(2) : arg.substring(2, eq)) + ": ";
@@ -171,7 +181,13 @@ public final class ConfigFile {
       if (value == null && type != boolean.class && type != Boolean.class) {
         throw new ConfigException("option --" + written + " needs a value: --" + written + "=VALUE");
       }
-      // Repeated list flags (--whitelist=a --whitelist=b) accumulate, as Beam's own parser does.
+      // Repeated list flags (--whitelist=a --whitelist=b) accumulate, as Beam's own parser does. A
+      // repeated single value would reach Beam as "2,1" and fail with a message about a number.
+      if (map.containsKey(key) && !List.class.isAssignableFrom(type) && !type.isArray()) {
+        throw new ConfigException(
+            "option --" + written + " is given more than once (" + map.get(key) + ", then " + value
+                + "): give it once");
+      }
       map.merge(key, value, (a, b) -> a == null ? b : b == null ? a : a + "," + b);
     }
     return map;

@@ -55,6 +55,29 @@ class ConfigFileTest {
   }
 
   @Test
+  void aRepeatedSingleValueFailsNamingItButListsAccumulate() {
+    assertThatThrownBy(() -> ConfigFile.parse("--batchSeconds=30", "--minMatches=2", "--batchSeconds=10"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("option --batchSeconds is given more than once (30, then 10): give it once");
+    assertThatThrownBy(() -> ConfigFile.parse("--min-matches=2", "--minMatches=3"))
+        .hasMessageStartingWith("option --minMatches is given more than once (2, then 3)");
+    LinkwatchOptions o = ConfigFile.parse("--whitelist=spotify.com", "--whitelist=deezer.com");
+    assertThat(o.getWhitelist()).containsExactly("spotify.com", "deezer.com");
+  }
+
+  @Test
+  void aCallersDefaultsGiveWayToFlagsInEitherSpellingAndToTheConfigFile() throws Exception {
+    java.util.List<String> defaults = java.util.List.of("--batchSeconds=10", "--minMatches=2", "--whitelist=spotify.com");
+    Path f = yaml("minMatches: 3\n");
+    LinkwatchOptions o =
+        ConfigFile.parse(defaults, java.util.List.of("--batch-seconds", "30", "--config=" + f, "--whitelist=deezer.com"));
+    assertThat(o.getBatchSeconds()).isEqualTo(30);
+    assertThat(o.getMinMatches()).isEqualTo(3);
+    assertThat(o.getWhitelist()).containsExactly("deezer.com");
+    assertThat(ConfigFile.parse(defaults, java.util.List.of()).getBatchSeconds()).isEqualTo(10);
+  }
+
+  @Test
   void inputFormatAndSeveralInputTopics() throws Exception {
     Settings s = Settings.from(ConfigFile.parse("--inputFormat=Bluesky", "--inputTopic=jetstream,tweets"));
     assertThat(s.inputFormat()).isEqualTo(dev.linkwatch.core.RecordFormat.BLUESKY);

@@ -83,25 +83,26 @@ public final class Demo {
       kafka.createTopics(2, "tweets", "tweets.matched", "tweets.unmatched", "tweets.errors");
       out.println("  broker at " + bootstrap + ", topics tweets, tweets.matched, tweets.unmatched, tweets.errors");
 
-      List<String> args = new ArrayList<>();
-      args.add("--runner=LinkwatchFlinkRunner"); // as ./linkwatch run --runner=flink runs it
-      args.add("--streaming=true");
-      args.add("--parallelism=2");
-      args.add("--unshorten=false");
+      // The demo's settings, which the person's flags replace; the broker is the demo's own.
+      List<String> defaults = new ArrayList<>();
+      defaults.add("--runner=LinkwatchFlinkRunner"); // as ./linkwatch run --runner=flink runs it
+      defaults.add("--streaming=true");
+      defaults.add("--parallelism=2");
+      defaults.add("--unshorten=false");
       // Short batches and windows so the counts appear while the demo runs (the job's defaults are the
       // original's 30 s batches and 6 h window); flags given to the demo override these.
-      args.add("--batchSeconds=10");
-      args.add("--windowSeconds=60");
-      args.add("--slideSeconds=10");
+      defaults.add("--batchSeconds=10");
+      defaults.add("--windowSeconds=60");
+      defaults.add("--slideSeconds=10");
       // The original's filters plus a real 3 289-track catalog (Chinook, MIT): common-word titles and
       // all, so the demo shows what the rules keep out as well as what they catch.
-      args.add("--catalog=builtin:original,builtin:chinook");
+      defaults.add("--catalog=builtin:original,builtin:chinook");
       // A streaming job the demo cancels itself once everything sent has come out: an unbounded read
       // lets the watermark move, so the counts appear while it runs.
-      args.add("--attachedMode=false");
-      args.addAll(pipelineArgs);
+      defaults.add("--attachedMode=false");
+      List<String> args = new ArrayList<>(pipelineArgs);
       args.add("--bootstrapServers=" + bootstrap);
-      LinkwatchOptions options = ConfigFile.parse(args.toArray(String[]::new));
+      LinkwatchOptions options = ConfigFile.parse(defaults, args);
 
       AtomicBoolean producing = new AtomicBoolean(true);
       Summary summary = new Summary();
@@ -113,7 +114,7 @@ public final class Demo {
       watcher.start();
 
       out.printf(
-          "linkwatch demo: %d tweets/s, for %d s once the job is running, through %s (parallelism 2); Ctrl-C stops it cleanly%n",
+          "linkwatch demo: %d tweets/s, for %d s once the job is running, through %s; Ctrl-C stops it cleanly%n",
           rate, seconds, options.getRunner().getSimpleName());
       Thread status = new Thread(() -> statusLoop(summary), "demo-status");
       status.setDaemon(true);

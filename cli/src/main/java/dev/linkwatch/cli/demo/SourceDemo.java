@@ -76,21 +76,23 @@ public final class SourceDemo {
     try (LocalKafka kafka = LocalKafka.builder().partitions(2).start()) {
       String bootstrap = kafka.bootstrapServers();
       kafka.createTopics(2, TOPIC, TOPIC + ".matched", TOPIC + ".unmatched", TOPIC + ".errors");
-      List<String> args = new ArrayList<>();
-      args.add("--runner=LinkwatchFlinkRunner");
-      args.add("--streaming=true");
-      args.add("--parallelism=2");
-      args.add("--unshorten=false");
-      args.add("--attachedMode=false");
-      args.add("--inputFormat=bluesky");
-      args.add("--catalog=builtin:original,builtin:chinook");
-      args.addAll(pipelineArgs);
+      // The demo's settings, which the person's flags replace; the broker and topics are the demo's own.
+      List<String> defaults =
+          List.of(
+              "--runner=LinkwatchFlinkRunner",
+              "--streaming=true",
+              "--parallelism=2",
+              "--unshorten=false",
+              "--attachedMode=false",
+              "--inputFormat=bluesky",
+              "--catalog=builtin:original,builtin:chinook");
+      List<String> args = new ArrayList<>(pipelineArgs);
       args.add("--bootstrapServers=" + bootstrap);
       args.add("--inputTopic=" + TOPIC);
       args.add("--matchedTopic=" + TOPIC + ".matched");
       args.add("--unmatchedTopic=" + TOPIC + ".unmatched");
       args.add("--errorsTopic=" + TOPIC + ".errors");
-      LinkwatchOptions options = ConfigFile.parse(args.toArray(String[]::new));
+      LinkwatchOptions options = ConfigFile.parse(defaults, args);
 
       AtomicLong matched = new AtomicLong();
       AtomicLong unmatched = new AtomicLong();

@@ -147,6 +147,10 @@ class RunCommandIT {
     assertThat(typo.err()).containsExactly("linkwatch: unknown option --bootstrapServer; did you mean --bootstrapServers?");
     assertThat(typo.out()).isEmpty();
 
+    Result twice = linkwatch(dir, null, "run", "--runner", "direct", "--min-matches", "2", "--minMatches=3");
+    assertThat(twice.code()).isEqualTo(2);
+    assertThat(twice.err()).containsExactly("linkwatch: option --minMatches is given more than once (2, then 3): give it once");
+
     Result missing = linkwatch(dir, null, "run", "--runner", "direct", "--input", dir.resolve("x.jsonl").toString(), "--output", dir.resolve("o").toString());
     assertThat(missing.code()).isEqualTo(2);
     assertThat(missing.err()).containsExactly("linkwatch: input file " + dir.resolve("x.jsonl") + " does not exist");

@@ -35,6 +35,16 @@ class FlinkRunCommandIT {
   }
 
   @Test
+  void aValueBeamCannotReadIsBlamedOnItsOwnOption() throws Exception {
+    // Beam's message names a type, not the option. Finding it flag by flag must not stop at one that
+    // fails only because, alone, it leaves Beam without a runner: the Flink classpath has no
+    // DirectRunner, Beam's default (it named --bootstrapServers here until 2026-12-07).
+    Result r = linkwatch(dir, "run", "--bootstrapServers=127.0.0.1:1", "--minMatches=two");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).singleElement().asString().startsWith("linkwatch: minMatches: ");
+  }
+
+  @Test
   void aFiftyLineFileEndsWithTheAccount() throws Exception {
     Path input = dir.resolve("tweets.jsonl");
     Result gen = linkwatch(dir, "generate", "--count", "50", "--output", input.toString());
