@@ -107,17 +107,22 @@ public final class BenchReport {
       if (row.contestant().equals("flink")) {
         LatencyBench.target(out, "Flink steady at least 0.9 of limit-all", row.steadyRatioToLimitAll() >= 0.9,
             ratio(row.steadyRatioToLimitAll()));
-        // What the engine allows: the floor is the same Kafka plumbing on Flink with no rules.
-        r.rows().stream().filter(f -> f.contestant().equals("flink-floor")).findFirst().ifPresent(f -> out.printf(
-            "  (the floor, Flink with no rules, is %s of limit-all and %.0f µs CPU per tweet; linkwatch on Flink is %s of the floor"
-                + " and %.0f µs)%n",
-            ratio(f.steadyRatioToLimitAll()), f.steadyCpuMicrosPerTweet(),
-            ratio(row.steadyPerSecond() / f.steadyPerSecond()), row.steadyCpuMicrosPerTweet()));
+        printFloor(r, row, "flink-floor", "Flink", out);
       } else if (row.contestant().equals("spark-streaming")) {
         LatencyBench.target(out, "Spark streaming steady at least 0.7 of limit-all",
             row.steadyRatioToLimitAll() >= 0.7, ratio(row.steadyRatioToLimitAll()));
+        printFloor(r, row, "spark-floor", "Spark streaming", out);
       }
     }
+  }
+
+  /** What the engine allows, when the run had its floor: the same Kafka plumbing with no rules. */
+  private static void printFloor(Result r, Row job, String floor, String engine, PrintStream out) {
+    r.rows().stream().filter(f -> f.contestant().equals(floor)).findFirst().ifPresent(f -> out.printf(
+        "  (the floor, %s with no rules, is %s of limit-all and %.0f µs CPU per tweet; linkwatch on %s is %s of the floor"
+            + " and %.0f µs)%n",
+        engine, ratio(f.steadyRatioToLimitAll()), f.steadyCpuMicrosPerTweet(), engine,
+        ratio(job.steadyPerSecond() / f.steadyPerSecond()), job.steadyCpuMicrosPerTweet()));
   }
 
   private static String ratio(double r) {

@@ -24,6 +24,7 @@ final class Contestants {
           Map.entry("flink-1s-bundles", "linkwatch, embedded Flink, parallelism 2, Beam's 1 s bundles"),
           Map.entry("spark", "linkwatch, Spark local[2] (bounded read)"),
           Map.entry("spark-streaming", "linkwatch, Spark local[2] streaming (unbounded, as run)"),
+          Map.entry("spark-floor", "floor: linkwatch's Kafka read and write on Spark local[2] streaming, no rules (each record copied as it is)"),
           Map.entry("direct", "linkwatch, DirectRunner (enforcement off)"),
           Map.entry("limit", "limit: plain consumer, same rules, producer, 1 thread"),
           Map.entry("original", "original's algorithm, plain loop, 1 thread"));
@@ -44,12 +45,12 @@ final class Contestants {
 
   /** Whether the contestant writes in microbatches (its steady window is measured differently). */
   static boolean microbatch(String contestant) {
-    return contestant.equals("spark-streaming");
+    return contestant.equals("spark-streaming") || contestant.equals("spark-floor");
   }
 
   static String runnerOf(String contestant) {
     return switch (contestant) {
-      case "spark", "spark-streaming" -> "spark";
+      case "spark", "spark-streaming", "spark-floor" -> "spark";
       // The baselines need no engine: the DirectRunner module's classpath is the lightest that holds
       // linkwatch, and it is built before the Flink and Spark modules.
       case "direct", "limit", "limit-all", "original" -> "direct";
@@ -71,7 +72,7 @@ final class Contestants {
     return switch (contestant) {
       case "original" -> Math.min(config.originalRecords(), config.tweets());
       case "direct" -> Math.min(config.directRecords(), config.tweets());
-      case "spark-streaming" -> Math.min(config.sparkStreamingRecords(), config.tweets());
+      case "spark-streaming", "spark-floor" -> Math.min(config.sparkStreamingRecords(), config.tweets());
       default -> config.tweets();
     };
   }
@@ -96,9 +97,9 @@ final class Contestants {
     jvm.add("-Xmx" + heap);
     jvm.add("-Xms" + heap);
     // For profiling a contestant, e.g. LINKWATCH_BENCH_CHILD_OPTS=-XX:StartFlightRecording=filename=x.jfr
-    String extra = System.getenv("LINKWATCH_BENCH_CHILD_OPTS");
-    if (extra != null && !extra.isBlank()) {
-      jvm.addAll(List.of(extra.trim().split("\\s+")));
+    String childOpts = System.getenv("LINKWATCH_BENCH_CHILD_OPTS");
+    if (childOpts != null && !childOpts.isBlank()) {
+      jvm.addAll(List.of(childOpts.trim().split("\\s+")));
     }
     jvm.add("-Dorg.slf4j.simpleLogger.log.org.apache.flink=error");
     jvm.add("-Dorg.slf4j.simpleLogger.log.org.apache.kafka=error");
@@ -115,6 +116,7 @@ final class Contestants {
             .jvmArgs(jvm)
             .log(config.workDir().resolve(prefix + ".log"));
     List<String> cmd = new ArrayList<>();
+    List<String> extra = new ArrayList<>();
     String in = input;
     switch (contestant) {
       case "limit", "limit-all", "original" -> {
@@ -129,7 +131,7 @@ final class Contestants {
       }
       default -> {
         // The floor runs the same Kafka plumbing with the same options; BenchChild leaves out the rules.
-        cmd.add(contestant.equals("flink-floor") ? "floor" : "linkwatch");
+        cmd.add(contestant.endsWith("-floor") ? "floor" : "linkwatch");
         cmd.add("--bootstrapServers=" + bootstrap);
         cmd.add("--inputTopic=" + in);
         cmd.add("--matchedTopic=" + prefix + ".matched");
@@ -164,22 +166,22 @@ final class Contestants {
             if (contestant.equals("flink-1s-bundles")) {
               cmd.add("--maxBundleTimeMills=1000"); // Beam's streaming default; linkwatch's is 100 ms
             }
-            cmd.addAll(config.flinkArgs());
+            extra.addAll(config.flinkArgs());
           }
           case "spark" -> {
             cmd.add("--runner=SparkRunner");
             cmd.add("--sparkMaster=local[2]");
             cmd.add("--maxReadRecords=" + expected);
-            cmd.addAll(config.sparkArgs());
+            extra.addAll(config.sparkArgs());
           }
-          case "spark-streaming" -> {
+          case "spark-streaming", "spark-floor" -> {
             // As ./linkwatch run --runner=spark --streaming=true runs it: the unbounded job with the
             // Spark streaming defaults LinkwatchSparkRunner sets (microbatch, read time), nothing tuned here
             // unless --spark-args says so.
             cmd.add("--runner=LinkwatchSparkRunner");
             cmd.add("--streaming=true");
             cmd.add("--sparkMaster=local[2]");
-            cmd.addAll(config.sparkArgs());
+            extra.addAll(config.sparkArgs());
           }
           case "direct" -> {
             cmd.add("--runner=DirectRunner");
@@ -192,6 +194,31 @@ final class Contestants {
         }
       }
     }
-    return spec.args(cmd);
+    return spec.args(overridden(cmd, extra));
+  }
+
+  /**
+   * {@code own} then {@code extra}, each option given once: a flag the person added (--spark-args, or the
+   * extra flags for the Flink contestants) replaces the contestant's own setting of it, as a later flag
+   * would on a command line (Beam would join the two values, "2,1", and refuse them).
+   */
+  static List<String> overridden(List<String> own, List<String> extra) {
+    java.util.Set<String> given = new java.util.HashSet<>();
+    for (String arg : extra) {
+      given.add(optionName(arg));
+    }
+    List<String> out = new ArrayList<>();
+    for (String arg : own) {
+      if (!arg.startsWith("--") || !given.contains(optionName(arg))) {
+        out.add(arg);
+      }
+    }
+    out.addAll(extra);
+    return out;
+  }
+
+  private static String optionName(String arg) {
+    int eq = arg.indexOf('=');
+    return eq < 0 ? arg : arg.substring(0, eq);
   }
 }

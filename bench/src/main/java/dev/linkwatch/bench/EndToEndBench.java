@@ -305,7 +305,7 @@ public final class EndToEndBench {
         Thread.sleep(50);
       }
       long[] heap = child.stop();
-      if (contestant.equals("direct") || contestant.equals("spark-streaming")) {
+      if (contestant.equals("direct") || Contestants.microbatch(contestant)) {
         // It streams the whole topic and is stopped once its first N are out; what it wrote of the
         // records after them in the last moments is not a duplicate.
         seen = Math.min(seen, expected);
