@@ -46,4 +46,20 @@ class DashboardCommandTest {
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err().strip()).isEqualTo("linkwatch: --dashboardPort must be 0 to 65535, was -1");
   }
+
+  @Test
+  void theDemosRefuseABadOptionBeforeStartingABroker() {
+    // Each ends at once with one line and starts nothing: no "starting a local Kafka broker".
+    CommandLineTest.Result twice = CommandLineTest.run("demo", "--min-matches", "1", "--minMatches=3");
+    assertThat(twice.code()).isEqualTo(2);
+    assertThat(twice.out()).doesNotContain("broker");
+    assertThat(twice.err().strip()).isEqualTo("linkwatch: option --minMatches is given more than once (1, then 3): give it once");
+
+    CommandLineTest.Result own = CommandLineTest.run("demo", "--source=replay", "--bootstrap-servers=127.0.0.1:9");
+    assertThat(own.code()).isEqualTo(2);
+    assertThat(own.out()).doesNotContain("broker").doesNotContain("replaying");
+    assertThat(own.err().strip()).isEqualTo(
+        "linkwatch: the demo runs its own broker and topics: --bootstrapServers cannot be given to it"
+            + " (./linkwatch run works with your own Kafka)");
+  }
 }

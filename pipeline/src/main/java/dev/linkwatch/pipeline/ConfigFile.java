@@ -57,6 +57,11 @@ public final class ConfigFile {
     }
   }
 
+  /** The options {@code args} give, by their camelCase names; fails as {@link #parse} does on a bad flag. */
+  public static Set<String> optionNames(List<String> args) {
+    return toMap(args).keySet();
+  }
+
   /** Beam's messages do not always name the option; find it by parsing the flags one at a time. */
   private static String culprit(List<String> beamArgs) {
     for (String arg : beamArgs) {

@@ -73,8 +73,51 @@ public final class Demo {
     return d;
   }
 
+  /** The demo's settings, which the person's flags replace; the broker is the demo's own. */
+  private static List<String> defaults() {
+    List<String> defaults = new ArrayList<>();
+    defaults.add("--runner=LinkwatchFlinkRunner"); // as ./linkwatch run --runner=flink runs it
+    defaults.add("--streaming=true");
+    defaults.add("--parallelism=2");
+    defaults.add("--unshorten=false");
+    // Short batches and windows so the counts appear while the demo runs (the job's defaults are the
+    // original's 30 s batches and 6 h window); flags given to the demo override these.
+    defaults.add("--batchSeconds=10");
+    defaults.add("--windowSeconds=60");
+    defaults.add("--slideSeconds=10");
+    // The original's filters plus a real 3 289-track catalog (Chinook, MIT): common-word titles and
+    // all, so the demo shows what the rules keep out as well as what they catch.
+    defaults.add("--catalog=builtin:original,builtin:chinook");
+    // A streaming job the demo cancels itself once everything sent has come out: an unbounded read
+    // lets the watermark move, so the counts appear while it runs.
+    defaults.add("--attachedMode=false");
+    return defaults;
+  }
+
+  /** The job's options: the person's flags over the demo's settings, on the demo's broker. */
+  private LinkwatchOptions options(String bootstrap) {
+    refuseOwn(pipelineArgs, "bootstrapServers");
+    List<String> args = new ArrayList<>(pipelineArgs);
+    args.add("--bootstrapServers=" + bootstrap);
+    return ConfigFile.parse(defaults(), args);
+  }
+
+  /** Fails, naming it, when {@code pipelineArgs} give an option that the demo sets itself. */
+  static void refuseOwn(List<String> pipelineArgs, String... own) {
+    java.util.Set<String> given = ConfigFile.optionNames(pipelineArgs);
+    for (String name : own) {
+      if (given.contains(name)) {
+        throw new dev.linkwatch.pipeline.ConfigException(
+            "the demo runs its own broker and topics: --" + name
+                + " cannot be given to it (./linkwatch run works with your own Kafka)");
+      }
+    }
+  }
+
   /** Runs the demo; returns the summary so callers (and tests) can check the accounting. */
   public Summary run() throws Exception {
+    // A bad option fails here, before a broker is started for nothing.
+    options("127.0.0.1:9092");
     out.println("linkwatch demo: starting a local Kafka broker (KRaft) ...");
     // The dashboard (when asked for) closes before the broker: resources close in reverse order.
     try (LocalKafka kafka = LocalKafka.builder().partitions(2).start();
@@ -83,26 +126,7 @@ public final class Demo {
       kafka.createTopics(2, "tweets", "tweets.matched", "tweets.unmatched", "tweets.errors");
       out.println("  broker at " + bootstrap + ", topics tweets, tweets.matched, tweets.unmatched, tweets.errors");
 
-      // The demo's settings, which the person's flags replace; the broker is the demo's own.
-      List<String> defaults = new ArrayList<>();
-      defaults.add("--runner=LinkwatchFlinkRunner"); // as ./linkwatch run --runner=flink runs it
-      defaults.add("--streaming=true");
-      defaults.add("--parallelism=2");
-      defaults.add("--unshorten=false");
-      // Short batches and windows so the counts appear while the demo runs (the job's defaults are the
-      // original's 30 s batches and 6 h window); flags given to the demo override these.
-      defaults.add("--batchSeconds=10");
-      defaults.add("--windowSeconds=60");
-      defaults.add("--slideSeconds=10");
-      // The original's filters plus a real 3 289-track catalog (Chinook, MIT): common-word titles and
-      // all, so the demo shows what the rules keep out as well as what they catch.
-      defaults.add("--catalog=builtin:original,builtin:chinook");
-      // A streaming job the demo cancels itself once everything sent has come out: an unbounded read
-      // lets the watermark move, so the counts appear while it runs.
-      defaults.add("--attachedMode=false");
-      List<String> args = new ArrayList<>(pipelineArgs);
-      args.add("--bootstrapServers=" + bootstrap);
-      LinkwatchOptions options = ConfigFile.parse(defaults, args);
+      LinkwatchOptions options = options(bootstrap);
 
       AtomicBoolean producing = new AtomicBoolean(true);
       Summary summary = new Summary();

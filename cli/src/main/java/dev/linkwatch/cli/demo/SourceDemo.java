@@ -50,8 +50,34 @@ public final class SourceDemo {
     this.pipelineArgs = pipelineArgs;
   }
 
+  /**
+   * The job's options: the person's flags over the demo's settings, on the demo's broker and topics
+   * (which cannot be given).
+   */
+  private LinkwatchOptions options(String bootstrap) {
+    Demo.refuseOwn(pipelineArgs, "bootstrapServers", "inputTopic", "matchedTopic", "unmatchedTopic", "errorsTopic");
+    List<String> defaults =
+        List.of(
+            "--runner=LinkwatchFlinkRunner",
+            "--streaming=true",
+            "--parallelism=2",
+            "--unshorten=false",
+            "--attachedMode=false",
+            "--inputFormat=bluesky",
+            "--catalog=builtin:original,builtin:chinook");
+    List<String> args = new ArrayList<>(pipelineArgs);
+    args.add("--bootstrapServers=" + bootstrap);
+    args.add("--inputTopic=" + TOPIC);
+    args.add("--matchedTopic=" + TOPIC + ".matched");
+    args.add("--unmatchedTopic=" + TOPIC + ".unmatched");
+    args.add("--errorsTopic=" + TOPIC + ".errors");
+    return ConfigFile.parse(defaults, args);
+  }
+
   /** Runs the demo; true when every event the bridge wrote came out as matched, unmatched or error. */
   public boolean run() throws Exception {
+    // A bad option fails here, before a replay server or a broker is started for nothing.
+    options("127.0.0.1:9092");
     boolean replay = source.equals("replay");
     JetstreamReplayServer server = null;
     List<URI> endpoints = JetstreamBridge.PUBLIC_ENDPOINTS;
@@ -76,23 +102,7 @@ public final class SourceDemo {
     try (LocalKafka kafka = LocalKafka.builder().partitions(2).start()) {
       String bootstrap = kafka.bootstrapServers();
       kafka.createTopics(2, TOPIC, TOPIC + ".matched", TOPIC + ".unmatched", TOPIC + ".errors");
-      // The demo's settings, which the person's flags replace; the broker and topics are the demo's own.
-      List<String> defaults =
-          List.of(
-              "--runner=LinkwatchFlinkRunner",
-              "--streaming=true",
-              "--parallelism=2",
-              "--unshorten=false",
-              "--attachedMode=false",
-              "--inputFormat=bluesky",
-              "--catalog=builtin:original,builtin:chinook");
-      List<String> args = new ArrayList<>(pipelineArgs);
-      args.add("--bootstrapServers=" + bootstrap);
-      args.add("--inputTopic=" + TOPIC);
-      args.add("--matchedTopic=" + TOPIC + ".matched");
-      args.add("--unmatchedTopic=" + TOPIC + ".unmatched");
-      args.add("--errorsTopic=" + TOPIC + ".errors");
-      LinkwatchOptions options = ConfigFile.parse(defaults, args);
+      LinkwatchOptions options = options(bootstrap);
 
       AtomicLong matched = new AtomicLong();
       AtomicLong unmatched = new AtomicLong();
