@@ -8,6 +8,7 @@ import dev.linkwatch.pipeline.LinkwatchPipeline;
 import dev.linkwatch.pipeline.RunnerDefaults;
 import dev.linkwatch.pipeline.Settings;
 import dev.linkwatch.pipeline.Sinks;
+import dev.linkwatch.core.TermMatcher;
 import dev.linkwatch.pipeline.kafka.KafkaIo;
 import dev.linkwatch.transforms.OutputRecord;
 import dev.linkwatch.transforms.SourceRecord;
@@ -20,7 +21,10 @@ import javax.management.NotificationEmitter;
 import javax.management.openmbean.CompositeData;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TypeDescriptor;
 
 /**
@@ -52,9 +56,9 @@ public final class BenchChild {
         // Built here, before the clock the parent reads starts to matter, as any worker would at start.
         LinkwatchPipeline.run(options).waitUntilFinish();
       }
-      case "floor" -> {
+      case "floor", "chain" -> {
         LinkwatchOptions options = ConfigFile.parse(rest);
-        floor(options).waitUntilFinish();
+        floor(options, variant.equals("chain")).waitUntilFinish();
       }
       case "limit-all" -> {
         PlainLoop.Topics topics = new PlainLoop.Topics(rest[1], rest[2], rest[3], rest[4]);
@@ -88,21 +92,51 @@ public final class BenchChild {
    * The engine's own ceiling for this job: linkwatch's Kafka source and unmatched writer, built from the
    * same options as the job, with nothing between them but a copy of each record as it is. What the
    * job costs beyond this is the rules and the counts; what this costs beyond the limits is Beam,
-   * the runner and KafkaIO.
+   * the runner and KafkaIO. With {@code rules}, the one step between them applies linkwatch's rules
+   * ({@link RulesInOneStep}) and every outcome goes to that writer: the job without its per-step
+   * costs, its routing to three topics and its counts.
    */
-  private static PipelineResult floor(LinkwatchOptions options) {
+  private static PipelineResult floor(LinkwatchOptions options, boolean rules) {
     RunnerDefaults.applyAll(options);
     Settings settings = Settings.from(options);
     var source = KafkaIo.readTweets(options, settings);
     Sinks sinks = KafkaIo.sinks(options, settings);
     Pipeline pipeline = Pipeline.create(options);
-    pipeline
-        .apply("ReadRecords", source)
-        .apply("CopyAsIs", MapElements.into(TypeDescriptor.of(OutputRecord.class))
-            .via((SourceRecord r) -> OutputRecord.from(r, r.value())))
-        .setCoder(OutputRecord.coder())
-        .apply("WriteUnmatched", sinks.to(Channel.UNMATCHED, "Unmatched"));
+    PCollection<SourceRecord> records = pipeline.apply("ReadRecords", source);
+    PCollection<OutputRecord> out =
+        rules
+            ? records.apply("RulesInOneStep", ParDo.of(new RulesFn(options.getCatalog(), options.getMinMatches())))
+            : records.apply("CopyAsIs", MapElements.into(TypeDescriptor.of(OutputRecord.class))
+                .via((SourceRecord r) -> OutputRecord.from(r, r.value())));
+    out.setCoder(OutputRecord.coder()).apply("WriteUnmatched", sinks.to(Channel.UNMATCHED, "Unmatched"));
     return pipeline.run();
+  }
+
+  /**
+   * {@link RulesInOneStep} as a step. The matcher is built once per JVM: Spark sets a step up again for
+   * every partition of every microbatch, and 100 000 names take about a second to build.
+   */
+  static final class RulesFn extends DoFn<SourceRecord, OutputRecord> {
+    private static final java.util.Map<List<String>, TermMatcher> MATCHERS = new java.util.concurrent.ConcurrentHashMap<>();
+    private final List<String> catalog;
+    private final int minMatches;
+    private transient RulesInOneStep rules;
+
+    RulesFn(List<String> catalog, int minMatches) {
+      this.catalog = List.copyOf(catalog);
+      this.minMatches = minMatches;
+    }
+
+    @Setup
+    public void setup() {
+      TermMatcher matcher = MATCHERS.computeIfAbsent(catalog, c -> TermMatcher.build(Settings.loadCatalog(c), false));
+      rules = new RulesInOneStep(matcher, minMatches);
+    }
+
+    @ProcessElement
+    public void process(@Element SourceRecord record, OutputReceiver<OutputRecord> out) {
+      out.output(rules.apply(record).record());
+    }
   }
 
   /** A trailing {@code follow}: keep reading until stopped (the latency bench). */

@@ -19,11 +19,13 @@ final class Contestants {
           Map.entry("limit-all", "limit-all: the limit on every core, partitions split between threads"),
           Map.entry("flink", "linkwatch, embedded Flink, parallelism 2"),
           Map.entry("flink-floor", "floor: linkwatch's Kafka read and write on embedded Flink, parallelism 2, no rules (each record copied as it is)"),
+          Map.entry("flink-chain", "chain: linkwatch's rules as the one step between the Kafka read and write, embedded Flink, parallelism 2, no counts"),
           Map.entry("flink-checkpointed", "linkwatch, embedded Flink, parallelism 2, checkpoints every 10 s as with --checkpointDir"),
           Map.entry("flink-copying", "linkwatch, embedded Flink, parallelism 2, Beam's copying and metrics on"),
           Map.entry("flink-1s-bundles", "linkwatch, embedded Flink, parallelism 2, Beam's 1 s bundles"),
           Map.entry("spark", "linkwatch, Spark local[2] (bounded read)"),
           Map.entry("spark-streaming", "linkwatch, Spark local[2] streaming (unbounded, as run)"),
+          Map.entry("spark-chain", "chain: linkwatch's rules as the one step between the Kafka read and write, Spark local[2] streaming, no counts"),
           Map.entry("spark-floor", "floor: linkwatch's Kafka read and write on Spark local[2] streaming, no rules (each record copied as it is)"),
           Map.entry("direct", "linkwatch, DirectRunner (enforcement off)"),
           Map.entry("limit", "limit: plain consumer, same rules, producer, 1 thread"),
@@ -45,12 +47,12 @@ final class Contestants {
 
   /** Whether the contestant writes in microbatches (its steady window is measured differently). */
   static boolean microbatch(String contestant) {
-    return contestant.equals("spark-streaming") || contestant.equals("spark-floor");
+    return contestant.equals("spark-streaming") || contestant.equals("spark-floor") || contestant.equals("spark-chain");
   }
 
   static String runnerOf(String contestant) {
     return switch (contestant) {
-      case "spark", "spark-streaming", "spark-floor" -> "spark";
+      case "spark", "spark-streaming", "spark-floor", "spark-chain" -> "spark";
       // The baselines need no engine: the DirectRunner module's classpath is the lightest that holds
       // linkwatch, and it is built before the Flink and Spark modules.
       case "direct", "limit", "limit-all", "original" -> "direct";
@@ -72,7 +74,7 @@ final class Contestants {
     return switch (contestant) {
       case "original" -> Math.min(config.originalRecords(), config.tweets());
       case "direct" -> Math.min(config.directRecords(), config.tweets());
-      case "spark-streaming", "spark-floor" -> Math.min(config.sparkStreamingRecords(), config.tweets());
+      case "spark-streaming", "spark-floor", "spark-chain" -> Math.min(config.sparkStreamingRecords(), config.tweets());
       default -> config.tweets();
     };
   }
@@ -131,7 +133,7 @@ final class Contestants {
       }
       default -> {
         // The floor runs the same Kafka plumbing with the same options; BenchChild leaves out the rules.
-        cmd.add(contestant.endsWith("-floor") ? "floor" : "linkwatch");
+        cmd.add(contestant.endsWith("-floor") ? "floor" : contestant.endsWith("-chain") ? "chain" : "linkwatch");
         cmd.add("--bootstrapServers=" + bootstrap);
         cmd.add("--inputTopic=" + in);
         cmd.add("--matchedTopic=" + prefix + ".matched");
@@ -147,7 +149,7 @@ final class Contestants {
         cmd.add("--windowSeconds=21600");
         cmd.add("--slideSeconds=30");
         switch (contestant) {
-          case "flink", "flink-floor", "flink-copying", "flink-1s-bundles", "flink-checkpointed" -> {
+          case "flink", "flink-floor", "flink-chain", "flink-copying", "flink-1s-bundles", "flink-checkpointed" -> {
             // As ./linkwatch run --runner=flink runs it.
             cmd.add("--runner=LinkwatchFlinkRunner");
             cmd.add("--streaming=true");
@@ -174,7 +176,7 @@ final class Contestants {
             cmd.add("--maxReadRecords=" + expected);
             extra.addAll(config.sparkArgs());
           }
-          case "spark-streaming", "spark-floor" -> {
+          case "spark-streaming", "spark-floor", "spark-chain" -> {
             // As ./linkwatch run --runner=spark --streaming=true runs it: the unbounded job with the
             // Spark streaming defaults LinkwatchSparkRunner sets (microbatch, read time), nothing tuned here
             // unless --spark-args says so.

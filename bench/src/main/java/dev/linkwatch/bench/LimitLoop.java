@@ -1,28 +1,12 @@
 package dev.linkwatch.bench;
 
 import dev.linkwatch.core.Catalog;
-import dev.linkwatch.core.DomainList;
 import dev.linkwatch.core.EventTimes;
-import dev.linkwatch.core.MalformedTweetException;
-import dev.linkwatch.core.Parsed;
-import dev.linkwatch.core.RecordFormat;
-import dev.linkwatch.core.RecordParser;
-import dev.linkwatch.core.StreamNotice;
 import dev.linkwatch.core.TermMatcher;
-import dev.linkwatch.core.Tweet;
-import dev.linkwatch.core.TweetParser;
-import dev.linkwatch.core.unshorten.UnshortenSettings;
+import dev.linkwatch.pipeline.Channel;
 import dev.linkwatch.pipeline.kafka.KafkaIo;
-import dev.linkwatch.transforms.ClassifyUrls;
-import dev.linkwatch.transforms.DeadLetter;
 import dev.linkwatch.transforms.Enrichment;
-import dev.linkwatch.transforms.JudgedTweet;
-import dev.linkwatch.transforms.MatchTerms;
-import dev.linkwatch.transforms.NoticeRecord;
-import dev.linkwatch.transforms.OutputRecord;
 import dev.linkwatch.transforms.SourceRecord;
-import dev.linkwatch.transforms.TweetRecord;
-import dev.linkwatch.transforms.Verdict;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,14 +22,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 final class LimitLoop extends PlainLoop {
   private static final long BATCH_MILLIS = 30_000;
-  // The pipeline's defaults: every known record shape recognised per record, unshortening off (its
-  // shortener links still counted as unresolved).
-  private final RecordParser parser = RecordParser.create(TweetParser.ParseLimits.defaults(), RecordFormat.AUTO);
-  private static final UnshortenSettings UNSHORTEN_OFF = UnshortenSettings.defaults().withEnabled(false);
-  private final DomainList whitelist = DomainList.of(ClassifyUrls.ORIGINAL_WHITELIST);
-  private final DomainList blacklist = DomainList.of(List.of());
-  private final TermMatcher matcher;
-  private final int minMatches;
+  private final RulesInOneStep rules;
   private final Map<Long, long[]> batches = new HashMap<>();
   private final Map<String, Long> artists = new HashMap<>();
 
@@ -56,8 +33,7 @@ final class LimitLoop extends PlainLoop {
   /** Shares a built matcher (immutable) between the loops of {@code limit-all}. */
   LimitLoop(String bootstrap, Topics topics, TermMatcher matcher, int minMatches) {
     super(bootstrap, topics);
-    this.matcher = matcher;
-    this.minMatches = minMatches;
+    this.rules = new RulesInOneStep(matcher, minMatches);
   }
 
   /**
@@ -92,45 +68,25 @@ final class LimitLoop extends PlainLoop {
     byte[] value = r.value() == null ? new byte[0] : r.value();
     long batch = EventTimes.of(value).orElse(r.timestamp()) / BATCH_MILLIS;
     long[] counts = batches.computeIfAbsent(batch, b -> new long[4]);
-    Parsed parsed;
-    try {
-      parsed = parser.parse(value);
-    } catch (MalformedTweetException e) {
+    RulesInOneStep.Outcome outcome = rules.apply(source);
+    String topic =
+        switch (outcome.channel()) {
+          case MATCHED -> topics.matched();
+          case UNMATCHED -> topics.unmatched();
+          default -> topics.errors();
+        };
+    if (outcome.channel() == Channel.ERRORS) {
       counts[2]++;
-      emit(out, topics.errors(), source, DeadLetter.of(source, "ParseTweet", e.getMessage()).toJson(1_000_000));
-      return;
-    }
-    if (parsed instanceof StreamNotice notice) {
-      counts[3]++;
-      emit(out, topics.unmatched(), source, Enrichment.notice(new NoticeRecord(source, notice.kind(), notice.platform())));
-      return;
-    }
-    Tweet tweet = (Tweet) parsed;
-    TweetRecord record = new TweetRecord(source, tweet);
-    Verdict early = ClassifyUrls.earlyVerdict(tweet);
-    JudgedTweet judged;
-    if (early != null) {
-      judged = new JudgedTweet(record, List.of(), List.of(), 0, early);
-    } else {
-      judged = ClassifyUrls.judge(record, ClassifyUrls.unresolved(tweet.urls(), UNSHORTEN_OFF), whitelist, blacklist);
-      if (judged.verdict().outcome() == Verdict.Outcome.PENDING) {
-        judged = MatchTerms.judge(judged, matcher, minMatches);
-      }
-    }
-    if (judged.isMatched()) {
+    } else if (outcome.judged() == null) {
+      counts[3]++; // a stream notice
+    } else if (outcome.channel() == Channel.MATCHED) {
       counts[0]++;
-      for (String artist : Enrichment.values(judged.hits(), dev.linkwatch.core.Tag.ARTIST)) {
+      for (String artist : Enrichment.values(outcome.judged().hits(), dev.linkwatch.core.Tag.ARTIST)) {
         artists.merge(artist, 1L, Long::sum);
       }
-      emit(out, topics.matched(), source, Enrichment.matched(judged));
     } else {
       counts[1]++;
-      emit(out, topics.unmatched(), source, Enrichment.unmatched(judged));
     }
-  }
-
-  private static void emit(
-      List<ProducerRecord<byte[], byte[]>> out, String topic, SourceRecord source, byte[] value) {
-    out.add(KafkaIo.toProducerRecord(topic, OutputRecord.from(source, value)));
+    out.add(KafkaIo.toProducerRecord(topic, outcome.record()));
   }
 }

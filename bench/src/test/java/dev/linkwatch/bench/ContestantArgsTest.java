@@ -17,9 +17,12 @@ class ContestantArgsTest {
   }
 
   @Test
-  void everyFloorRunsOnTheEngineOfItsJob() {
+  void everyFloorAndChainRunsOnTheEngineOfItsJob() {
     assertThat(Contestants.runnerOf("flink-floor")).isEqualTo("flink");
     assertThat(Contestants.runnerOf("spark-floor")).isEqualTo("spark");
     assertThat(Contestants.microbatch("spark-floor")).isTrue();
+    assertThat(Contestants.runnerOf("flink-chain")).isEqualTo("flink");
+    assertThat(Contestants.runnerOf("spark-chain")).isEqualTo("spark");
+    assertThat(Contestants.microbatch("spark-chain")).isTrue();
   }
 }

@@ -49,7 +49,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--tweets", description = "e2e: tweets preloaded (default 1000000, quick 100000).")
   Long tweets;
 
-  @Option(names = "--contestants", split = ",", description = "e2e: who runs (default flink,flink-floor,spark-streaming,direct,limit,limit-all,original; quick flink,flink-floor,limit,limit-all). Also spark (a bounded batch read), spark-floor (Spark streaming's Kafka in and out with no rules), flink-copying (Beam's defaults: elements copied between steps, metrics on) flink-1s-bundles (Beam's 1 s bundles instead of 100 ms) and flink-checkpointed (checkpoints every 10 s, as with --checkpointDir).")
+  @Option(names = "--contestants", split = ",", description = "e2e: who runs (default flink,flink-floor,spark-streaming,direct,limit,limit-all,original; quick flink,flink-floor,limit,limit-all). Also spark (a bounded batch read), spark-floor (Spark streaming's Kafka in and out with no rules), flink-chain and spark-chain (the rules as the one step between Kafka in and out, no counts), flink-copying (Beam's defaults: elements copied between steps, metrics on) flink-1s-bundles (Beam's 1 s bundles instead of 100 ms) and flink-checkpointed (checkpoints every 10 s, as with --checkpointDir).")
   List<String> contestants;
 
   @Option(names = "--catalog-names", defaultValue = "100000", description = "e2e, latency, catalog: catalog size, real names scaled up (default ${DEFAULT-VALUE}).")
