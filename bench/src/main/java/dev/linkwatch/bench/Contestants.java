@@ -39,7 +39,7 @@ final class Contestants {
     for (String c : config.contestants()) {
       if (!DESCRIPTIONS.containsKey(c)) {
         throw new ConfigException(
-            "bench e2e: unknown contestant '" + c + "' (known: " + String.join(", ", DESCRIPTIONS.keySet()) + ")");
+            "bench e2e: unknown contestant '" + c + "' (known: " + String.join(", ", new java.util.TreeSet<>(DESCRIPTIONS.keySet())) + ")");
       }
       classpath(runnerOf(c));
     }
