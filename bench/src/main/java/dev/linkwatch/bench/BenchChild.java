@@ -1,6 +1,7 @@
 package dev.linkwatch.bench;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
+import dev.linkwatch.core.TermMatcher;
 import dev.linkwatch.pipeline.Channel;
 import dev.linkwatch.pipeline.ConfigFile;
 import dev.linkwatch.pipeline.LinkwatchOptions;
@@ -8,7 +9,6 @@ import dev.linkwatch.pipeline.LinkwatchPipeline;
 import dev.linkwatch.pipeline.RunnerDefaults;
 import dev.linkwatch.pipeline.Settings;
 import dev.linkwatch.pipeline.Sinks;
-import dev.linkwatch.core.TermMatcher;
 import dev.linkwatch.pipeline.kafka.KafkaIo;
 import dev.linkwatch.transforms.OutputRecord;
 import dev.linkwatch.transforms.SourceRecord;
@@ -16,6 +16,8 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.management.NotificationEmitter;
 import javax.management.openmbean.CompositeData;
@@ -117,7 +119,7 @@ public final class BenchChild {
    * every partition of every microbatch, and 100 000 names take about a second to build.
    */
   static final class RulesFn extends DoFn<SourceRecord, OutputRecord> {
-    private static final java.util.Map<List<String>, TermMatcher> MATCHERS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<List<String>, TermMatcher> MATCHERS = new ConcurrentHashMap<>();
     private final List<String> catalog;
     private final int minMatches;
     private transient RulesInOneStep rules;

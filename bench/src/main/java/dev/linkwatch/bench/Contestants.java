@@ -5,8 +5,11 @@ import dev.linkwatch.local.RunnerClasspath;
 import dev.linkwatch.pipeline.ConfigException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The contestants of {@code bench e2e}: what each is, which runner's classpath it needs, how many of the
@@ -39,20 +42,25 @@ final class Contestants {
     for (String c : config.contestants()) {
       if (!DESCRIPTIONS.containsKey(c)) {
         throw new ConfigException(
-            "bench e2e: unknown contestant '" + c + "' (known: " + String.join(", ", new java.util.TreeSet<>(DESCRIPTIONS.keySet())) + ")");
+            "bench e2e: unknown contestant '" + c + "' (known: " + String.join(", ", new TreeSet<>(DESCRIPTIONS.keySet())) + ")");
       }
       classpath(runnerOf(c));
     }
   }
 
-  /** Whether the contestant writes in microbatches (its steady window is measured differently). */
+  /**
+   * Whether the contestant writes in microbatches (its steady window is measured differently): Spark
+   * streaming's contestants, spark-streaming, spark-floor and spark-chain; {@code spark} is the bounded read.
+   */
   static boolean microbatch(String contestant) {
-    return contestant.equals("spark-streaming") || contestant.equals("spark-floor") || contestant.equals("spark-chain");
+    return contestant.startsWith("spark-");
   }
 
   static String runnerOf(String contestant) {
+    if (contestant.equals("spark") || microbatch(contestant)) {
+      return "spark";
+    }
     return switch (contestant) {
-      case "spark", "spark-streaming", "spark-floor", "spark-chain" -> "spark";
       // The baselines need no engine: the DirectRunner module's classpath is the lightest that holds
       // linkwatch, and it is built before the Flink and Spark modules.
       case "direct", "limit", "limit-all", "original" -> "direct";
@@ -74,8 +82,7 @@ final class Contestants {
     return switch (contestant) {
       case "original" -> Math.min(config.originalRecords(), config.tweets());
       case "direct" -> Math.min(config.directRecords(), config.tweets());
-      case "spark-streaming", "spark-floor", "spark-chain" -> Math.min(config.sparkStreamingRecords(), config.tweets());
-      default -> config.tweets();
+      default -> microbatch(contestant) ? Math.min(config.sparkStreamingRecords(), config.tweets()) : config.tweets();
     };
   }
 
@@ -205,7 +212,7 @@ final class Contestants {
    * would on a command line (Beam would join the two values, "2,1", and refuse them).
    */
   static List<String> overridden(List<String> own, List<String> extra) {
-    java.util.Set<String> given = new java.util.HashSet<>();
+    Set<String> given = new HashSet<>();
     for (String arg : extra) {
       given.add(optionName(arg));
     }

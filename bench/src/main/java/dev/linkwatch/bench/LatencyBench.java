@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.linkwatch.local.ChildJvm;
 import dev.linkwatch.local.LocalKafka;
 import dev.linkwatch.local.TweetGenerator;
+import dev.linkwatch.pipeline.ConfigException;
 import dev.linkwatch.pipeline.kafka.DeliveryCheck;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -244,7 +245,7 @@ public final class LatencyBench {
           millis = -1;
         }
         if (millis <= 0) {
-          throw new dev.linkwatch.pipeline.ConfigException(
+          throw new ConfigException(
               "--spark-args: --batchIntervalMillis must be a positive number of milliseconds, was '" + value + "'");
         }
       }

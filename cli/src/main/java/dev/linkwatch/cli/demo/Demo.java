@@ -6,6 +6,7 @@ import dev.linkwatch.local.TweetGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.linkwatch.local.LocalKafka;
+import dev.linkwatch.pipeline.ConfigException;
 import dev.linkwatch.pipeline.ConfigFile;
 import dev.linkwatch.pipeline.LinkwatchOptions;
 import dev.linkwatch.pipeline.LinkwatchPipeline;
@@ -17,6 +18,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -104,10 +106,10 @@ public final class Demo {
 
   /** Fails, naming it, when {@code pipelineArgs} give an option that the demo sets itself. */
   static void refuseOwn(List<String> pipelineArgs, String... own) {
-    java.util.Set<String> given = ConfigFile.optionNames(pipelineArgs);
+    Set<String> given = ConfigFile.optionNames(pipelineArgs);
     for (String name : own) {
       if (given.contains(name)) {
-        throw new dev.linkwatch.pipeline.ConfigException(
+        throw new ConfigException(
             "the demo runs its own broker and topics: --" + name
                 + " cannot be given to it (./linkwatch run works with your own Kafka)");
       }
